@@ -1,0 +1,111 @@
+// Service: the transport-free emulator of the durable execution service. It validates and applies
+// checkpoints (PROTOCOL.md §5), keeps each execution's operations and history (§6), arms timers on
+// a Clock, and decides when an execution must be invoked. It never calls functions itself: an
+// Executor (or the HTTP server's worker) takes ready invocations, runs them, and reports back.
+//
+// Thread-safety: every public member may be called from any thread. No lock is held while
+// user code runs, so a handler may call checkpoint()/get_state() from inside its invocation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "durable/emulator/clock.hpp"
+#include "durable/model/api.hpp"
+#include "durable/model/api_error.hpp"
+#include "durable/model/envelope.hpp"
+
+namespace durable::emulator {
+
+struct ServiceOptions {
+  std::string region = "us-east-1";
+  std::string account_id = "123456789012";
+  // Items per page of InitialExecutionState before NextMarker is set (the service pages large
+  // states; tests lower it to exercise the SDK's paging).
+  std::size_t initial_state_page_size = 1000;
+};
+
+struct StartExecutionRequest {
+  std::string function_name;              // the function to invoke (registry name)
+  std::string qualifier = "$LATEST";
+  std::optional<std::string> execution_name;  // default: a generated unique name
+  std::string input = "{}";               // JSON text; becomes ExecutionDetails.InputPayload
+  std::int64_t execution_timeout_seconds = 86400;
+  std::optional<std::string> invocation_id;  // becomes the EXECUTION op Id; generated if absent
+};
+
+struct StartExecutionResponse {
+  std::string durable_execution_arn;
+};
+
+// An invocation the service wants run now. The executor calls the function with `input` and
+// reports the outcome with complete_invocation().
+struct PendingInvocation {
+  std::string durable_execution_arn;
+  std::string function_name;
+  std::string request_id;  // RequestId recorded in InvocationCompleted
+  DurableExecutionInvocationInput input;
+};
+
+// What came back from an invocation: the handler's output, or a failure of the invocation itself
+// (the process crashed, the output could not be parsed, the handler threw out of the runtime).
+struct InvocationOutcome {
+  std::optional<DurableExecutionInvocationOutput> output;
+  std::optional<ErrorObject> error;  // set when the invocation itself failed
+};
+
+class Service {
+ public:
+  explicit Service(std::shared_ptr<Clock> clock, ServiceOptions options = {});
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const Clock& clock() const;
+
+  // Creates the execution (EXECUTION op STARTED, ExecutionStarted event) and schedules its first
+  // invocation. Throws ApiError (400) for a bad request (empty function name, input that is not
+  // JSON is stored as a JSON string as the service does).
+  StartExecutionResponse start_execution(const StartExecutionRequest& request);
+
+  // The durable API. Each throws ApiError with the service's code and exact message.
+  CheckpointDurableExecutionResponse checkpoint(const CheckpointDurableExecutionRequest& request);
+  GetDurableExecutionStateResponse get_state(const GetDurableExecutionStateRequest& request);
+  GetDurableExecutionResponse get_execution(const GetDurableExecutionRequest& request);
+  GetDurableExecutionHistoryResponse get_history(const GetDurableExecutionHistoryRequest& request);
+  ListDurableExecutionsByFunctionResponse list_executions(
+      const ListDurableExecutionsByFunctionRequest& request);
+  StopDurableExecutionResponse stop(const StopDurableExecutionRequest& request);
+
+  // --- Scheduling (used by Executor) ---
+
+  // Takes one invocation that is due now (at most one in flight per execution), marks it in
+  // flight, and returns it; std::nullopt when none is ready.
+  std::optional<PendingInvocation> take_ready_invocation();
+  // Reports how the in-flight invocation `request_id` of `arn` ended: applies the output rules
+  // (§5.4), records InvocationCompleted (then the terminal execution event, if any), and schedules
+  // the next invocation when a trigger arrived meanwhile or the invocation failed.
+  void complete_invocation(const std::string& arn, const std::string& request_id,
+                           const InvocationOutcome& outcome);
+  // Earliest armed timer (wait end, retry ready, execution timeout) across all executions.
+  std::optional<Timestamp> next_timer_due() const;
+  // Fires every timer due at clock().now(); returns how many fired.
+  std::size_t fire_due_timers();
+  // True while any execution has an invocation in flight or ready to start.
+  bool has_invocation_work() const;
+  // A readable line per non-terminal execution saying what it waits for (pending operations,
+  // timers); used by the harness when an execution can never finish.
+  std::string describe_waiting(const std::string& arn) const;
+
+  // Read access for the harness: the full operation list (no child filtering) of an execution.
+  std::vector<Operation> operations(const std::string& arn) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace durable::emulator

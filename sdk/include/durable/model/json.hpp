@@ -1,0 +1,32 @@
+// The JSON value type of the project and the error raised when a wire document is malformed.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace durable {
+
+using Json = nlohmann::json;
+
+// Epoch-based instant with millisecond precision. The service's API bodies carry epoch seconds
+// (possibly fractional); the invocation envelope carries epoch milliseconds.
+using Timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
+
+// Which unit a timestamp takes on the wire.
+enum class TimeUnit { Seconds, Milliseconds };
+
+// Raised when a wire document does not match the model: a missing required field, a value of
+// the wrong JSON type, an unknown enum value. `field()` is the dotted path of the offending
+// member (for example "Operations[2].Status").
+class ModelError : public std::runtime_error {
+ public:
+  ModelError(std::string field, const std::string& what);
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  std::string field_;
+};
+
+}  // namespace durable
