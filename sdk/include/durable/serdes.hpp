@@ -1,0 +1,53 @@
+// SerDes: how an operation's value becomes the checkpointed payload text and back.
+//
+// The default encodes with nlohmann/json through the type's ADL to_json/from_json. A SerDes<T>
+// passed in a StepConfig/ChildConfig replaces it for that one operation. Whatever a SerDes
+// throws is reported as a fatal SerDesError (the execution fails, nothing is retried).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "durable/model/json.hpp"
+
+namespace durable {
+
+// Where the value being (de)serialized belongs.
+struct SerDesContext {
+  std::string operation_id;
+  std::string durable_execution_arn;
+};
+
+// Implementations must be thread-safe if one instance is shared by concurrent operations.
+template <class T>
+class SerDes {
+ public:
+  virtual ~SerDes() = default;
+  virtual std::string serialize(const T& value, const SerDesContext& context) const = 0;
+  // `data` is the checkpointed payload; "" when the checkpoint carries no payload.
+  virtual T deserialize(std::string_view data, const SerDesContext& context) const = 0;
+};
+
+// Operations returning void have no value to encode; the specialization exists so that
+// StepConfig<void> and ChildConfig<void> are well-formed. It is never called.
+template <>
+class SerDes<void> {
+ public:
+  virtual ~SerDes() = default;
+};
+
+// The default: JSON text via to_json/from_json. An absent or empty payload decodes as JSON null.
+template <class T>
+class JsonSerDes final : public SerDes<T> {
+ public:
+  std::string serialize(const T& value, const SerDesContext&) const override {
+    return Json(value).dump();
+  }
+  T deserialize(std::string_view data, const SerDesContext&) const override {
+    if (data.empty()) return Json(nullptr).template get<T>();
+    return Json::parse(data).template get<T>();
+  }
+};
+
+}  // namespace durable
