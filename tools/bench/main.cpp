@@ -1,0 +1,122 @@
+// durable-bench: the reference workloads of shared/bench/peers, written with this SDK and run by
+// DurableRunner (virtual clock, in-process emulator). Prints one JSON line per run:
+//   {"workload", "n", "wall_ms", "result", "operations", "invocations"}
+// Compare whole-process time with the TypeScript peer (shared/bench/peers/run-js-peer.sh) on the
+// same machine in the same session.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <string>
+
+#include "durable/durable.hpp"
+#include "durable/testing.hpp"
+
+namespace {
+
+using durable::DurableContext;
+using durable::Json;
+using durable::StepContext;
+
+struct Outcome {
+  Json result;
+  std::size_t operations = 0;
+  std::size_t invocations = 0;
+  bool ok = false;
+};
+
+// steps: N sequential steps (step i returns i), then one 24-hour wait; returns the sum.
+Outcome run_steps(int n) {
+  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+    std::int64_t acc = 0;
+    for (int i = 0; i < n; ++i) {
+      acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
+                      "s" + std::to_string(i));
+    }
+    ctx.wait(durable::Duration::from_hours(24));
+    return acc;
+  });
+  auto r = runner.run(Json::object());
+  return {r.result(), r.operation_count(), r.invocation_count(),
+          r.execution_status() == durable::ExecutionStatus::Succeeded};
+}
+
+// waits: N times a step returning i then a 1-hour wait named w<i>; returns the sum (N suspensions
+// and replays).
+Outcome run_waits(int n) {
+  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+    std::int64_t acc = 0;
+    for (int i = 0; i < n; ++i) {
+      acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
+                      "s" + std::to_string(i));
+      ctx.wait(durable::Duration::from_hours(1), "w" + std::to_string(i));
+    }
+    return acc;
+  });
+  auto r = runner.run(Json::object());
+  return {r.result(), r.operation_count(), r.invocation_count(),
+          r.execution_status() == durable::ExecutionStatus::Succeeded};
+}
+
+// many: N separate executions of: step a = x+1, step b = a*2, wait 30 s, child context with step
+// d = b+3; each returns d. Reports how many returned the expected value.
+Outcome run_many(int n) {
+  auto handler = [](const Json& event, DurableContext& ctx) -> Json {
+    const std::int64_t x = event.at("x").get<std::int64_t>();
+    std::int64_t a = ctx.step([x](StepContext&) { return x + 1; }, "a");
+    std::int64_t b = ctx.step([a](StepContext&) { return a * 2; }, "b");
+    ctx.wait(durable::Duration::from_seconds(30), "w");
+    return ctx.run_in_child_context(
+        [b](DurableContext& child) { return child.step([b](StepContext&) { return b + 3; }, "d"); },
+        "c");
+  };
+  Outcome out;
+  int ok = 0;
+  for (int i = 0; i < n; ++i) {
+    durable::testing::DurableRunner runner(handler);
+    auto r = runner.run(Json{{"x", i}});
+    out.operations += r.operation_count();
+    out.invocations += r.invocation_count();
+    if (r.execution_status() == durable::ExecutionStatus::Succeeded &&
+        r.result() == Json((i + 1) * 2 + 3)) {
+      ++ok;
+    }
+  }
+  out.result = Json{{"executions", n}, {"ok", ok}};
+  out.ok = ok == n;
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Runs the reference durable workloads with DurableRunner"};
+  std::string workload;
+  int n = 0;
+  int repeat = 1;
+  app.add_option("--workload", workload, "steps | waits | many")
+      ->required()
+      ->check(CLI::IsMember({"steps", "waits", "many"}));
+  app.add_option("--n", n, "size of the workload (default: the reference N)")
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--repeat", repeat, "runs to make, one JSON line each")->check(CLI::Range(1, 1000));
+  CLI11_PARSE(app, argc, argv);
+  if (n == 0) n = workload == "steps" ? 1000 : 100;
+
+  bool all_ok = true;
+  for (int k = 0; k < repeat; ++k) {
+    auto started = std::chrono::steady_clock::now();
+    Outcome o = workload == "steps" ? run_steps(n) : workload == "waits" ? run_waits(n) : run_many(n);
+    double wall_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    all_ok = all_ok && o.ok;
+    std::cout << Json{{"workload", workload},     {"n", n},
+                      {"wall_ms", wall_ms},       {"result", o.result},
+                      {"operations", o.operations}, {"invocations", o.invocations},
+                      {"ok", o.ok}}
+                     .dump()
+              << std::endl;
+  }
+  return all_ok ? 0 : 1;
+}
