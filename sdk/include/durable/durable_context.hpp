@@ -143,6 +143,9 @@ class DurableContext {
   detail::RawResult step_raw(OperationName name, RetryStrategy strategy, StepSemantics semantics,
                              const detail::StepBody& body);
   detail::RawResult child_raw(OperationName name, const detail::ChildBody& body);
+  // Leaves replay mode once the next position of this context has nothing checkpointed, so code
+  // after the last replayed operation logs.
+  void advance_replay();
   // Records a fatal SerDes failure on the execution and throws SerDesError.
   [[noreturn]] void fail_deserialization(const std::string& operation_id, const char* what);
 
@@ -161,6 +164,7 @@ class DurableContext {
   std::optional<std::string> context_name_;
   std::uint64_t counter_ = 0;
   bool replaying_ = false;
+  bool pinned_replay_ = false;  // re-running a ReplayChildren body: replaying throughout
   Logger logger_;
 };
 

@@ -1,0 +1,23 @@
+# durable::sdk — DurableContext, replay, checkpoint batching, suspension, serdes, retry strategies,
+# logger (included by sdk/CMakeLists.txt).
+set(_durable_sdk_srcs
+  src/errors.cpp
+  src/error_conversion.cpp
+  src/log_core.cpp
+  src/logger.cpp
+  src/checkpoint_batcher.cpp
+  src/execution_state.cpp
+  src/durable_context.cpp
+  src/invocation.cpp)
+# The utilities (ids, durations, retry strategies) are written alongside; take whichever exist.
+foreach(_util operation_id duration retry_strategy)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/src/${_util}.cpp)
+    list(APPEND _durable_sdk_srcs src/${_util}.cpp)
+  endif()
+endforeach()
+
+durable_cc_library(NAME sdk
+  INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
+  SRCS ${_durable_sdk_srcs}
+  PUBLIC_DEPS durable::model Threads::Threads
+  PRIVATE_DEPS spdlog::spdlog OpenSSL::Crypto)

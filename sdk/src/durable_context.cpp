@@ -1,0 +1,364 @@
+#include "durable/durable_context.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "context_factory.hpp"
+#include "durable/operation_id.hpp"
+#include "error_conversion.hpp"
+#include "execution_state.hpp"
+
+namespace durable {
+namespace {
+
+constexpr std::size_t kMaxNameLength = 256;
+constexpr std::int64_t kMaxDelaySeconds = 31'622'400;
+
+// Names travel to the service as-is; it accepts printable ASCII, 1..256 characters.
+void validate_name(const OperationName& name) {
+  if (!name || name->empty()) return;
+  if (name->size() > kMaxNameLength) {
+    throw ValidationError("operation name is " + std::to_string(name->size()) +
+                          " characters long; at most 256 are allowed: \"" +
+                          name->substr(0, 40) + "...\"");
+  }
+  for (char c : *name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7E) {
+      std::string shown;
+      for (char d : *name) {
+        const auto v = static_cast<unsigned char>(d);
+        if (v >= 0x20 && v <= 0x7E) {
+          shown += d;
+        } else {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", v);
+          shown += buf;
+        }
+      }
+      throw ValidationError("operation name \"" + shown +
+                            "\" is invalid: only printable ASCII characters (0x20-0x7E) are "
+                            "allowed");
+    }
+  }
+}
+
+std::optional<std::string> normalized(const OperationName& name) {
+  if (!name || name->empty()) return std::nullopt;
+  return name;
+}
+
+const RetryStrategy& default_retry_strategy() {
+  static const RetryStrategy strategy = retry_presets::default_strategy();
+  return strategy;
+}
+
+ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback) {
+  return stored ? *stored : fallback;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::unique_ptr<DurableContext> ContextFactory::make_root(std::shared_ptr<ExecutionState> state) {
+  const bool replaying = state->existed_at_start(operation_id(std::nullopt, 1));
+  return std::unique_ptr<DurableContext>(
+      new DurableContext(std::move(state), std::nullopt, std::nullopt, replaying));
+}
+
+}  // namespace detail
+
+DurableContext::DurableContext(std::shared_ptr<detail::ExecutionState> state,
+                               std::optional<std::string> context_id,
+                               std::optional<std::string> context_name, bool replaying)
+    : state_(std::move(state)),
+      context_id_(std::move(context_id)),
+      context_name_(std::move(context_name)),
+      replaying_(replaying),
+      logger_(state_->log_core(), context_id_, context_name_, std::nullopt,
+              [this] { return replaying_; }) {}
+
+DurableContext::~DurableContext() = default;
+
+Logger& DurableContext::logger() {
+  state_->enter();
+  return logger_;
+}
+
+bool DurableContext::is_replaying() const { return replaying_; }
+
+const std::string& DurableContext::execution_arn() const { return state_->execution_arn(); }
+
+namespace {
+
+// Shared bookkeeping of the operation methods below; kept out of the public header.
+struct OpSite {
+  std::string id;
+  std::optional<std::string> name;
+};
+
+OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,
+                            OperationType type, OperationAction action, std::string_view sub_type) {
+  OperationUpdate u;
+  u.id = site.id;
+  u.parent_id = parent_id;
+  u.name = site.name;
+  u.type = type;
+  u.sub_type = std::string(sub_type);
+  u.action = action;
+  return u;
+}
+
+std::string describe(OperationType type, const std::optional<std::string>& name,
+                     const std::optional<std::string>& sub_type) {
+  std::string out(to_string(type));
+  out += " (name ";
+  out += name ? "\"" + *name + "\"" : std::string("<none>");
+  out += ", subtype ";
+  out += sub_type ? *sub_type : std::string("<none>");
+  out += ")";
+  return out;
+}
+
+}  // namespace
+
+// Replay must meet the same kind of operation it checkpointed at this position; anything else
+// means the handler's control flow changed between invocations.
+static void check_replay(detail::ExecutionState& state, const Operation& op, OperationType type,
+                         const std::optional<std::string>& name, std::string_view sub_type) {
+  const std::optional<std::string> stored_name = normalized(op.name);
+  const bool type_ok = op.type == type;
+  const bool name_ok = stored_name == name;
+  const bool sub_type_ok = !op.sub_type || *op.sub_type == sub_type;
+  if (type_ok && name_ok && sub_type_ok) return;
+  const std::string message =
+      "non-deterministic execution: operation " + op.id + " was checkpointed as " +
+      describe(op.type, stored_name, op.sub_type) + " but the handler now calls " +
+      describe(type, name, std::string(sub_type)) + " at that position";
+  state.fail(ErrorObject{"NonDeterministicExecutionError", message, std::nullopt, std::nullopt},
+             std::make_exception_ptr(NonDeterministicExecutionError(message)));
+}
+
+void DurableContext::advance_replay() {
+  if (replaying_ && !pinned_replay_ &&
+      !state_->existed_at_start(operation_id(context_id_, counter_ + 1))) {
+    replaying_ = false;
+  }
+}
+
+void DurableContext::fail_deserialization(const std::string& operation_id, const char* what) {
+  const std::string message =
+      "cannot deserialize the result of operation " + operation_id + ": " + what;
+  state_->fail(ErrorObject{"SerDesError", message, std::nullopt, std::nullopt},
+               std::make_exception_ptr(SerDesError(message)));
+}
+
+detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy strategy,
+                                           StepSemantics semantics,
+                                           const detail::StepBody& body) {
+  state_->enter();
+  validate_name(name);
+  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+
+
+  auto fail_attempt = [&](const ErrorObject& error, int attempt) -> detail::RawResult {
+    const RetryStrategy& decide = strategy ? strategy : default_retry_strategy();
+    const RetryDecision decision = decide(error, attempt);
+    if (decision.should_retry) {
+      OperationUpdate retry =
+          make_update(site, context_id_, OperationType::Step, OperationAction::Retry, subtype::kStep);
+      retry.error = error;
+      retry.step_options = StepOptions{
+          std::clamp<std::int64_t>(decision.delay.whole_seconds(), 1, kMaxDelaySeconds)};
+      state_->checkpoint(std::move(retry));
+      state_->suspend();
+    }
+    OperationUpdate fail =
+        make_update(site, context_id_, OperationType::Step, OperationAction::Fail, subtype::kStep);
+    fail.error = error;
+    state_->checkpoint(std::move(fail));
+    const Operation* after = state_->find(site.id);
+    advance_replay();
+    throw StepError(stored_or(after && after->step_details ? after->step_details->error
+                                                           : std::nullopt,
+                              error));
+  };
+
+  int attempt = 1;
+  bool send_start = true;
+  if (const Operation* op = state_->find(site.id)) {
+    check_replay(*state_, *op, OperationType::Step, site.name, subtype::kStep);
+    if (op->step_details && op->step_details->attempt) {
+      attempt = static_cast<int>(*op->step_details->attempt) + 1;
+    }
+    switch (op->status) {
+      case OperationStatus::Succeeded: {
+        std::optional<std::string> result = op->step_details ? op->step_details->result
+                                                             : std::nullopt;
+        advance_replay();
+        return {site.id, std::move(result)};
+      }
+      case OperationStatus::Pending:
+        // The retry delay has not elapsed; the service re-invokes once the step is READY.
+        state_->suspend();
+      case OperationStatus::Ready:
+        break;
+      case OperationStatus::Started:
+        if (semantics == StepSemantics::AtMostOncePerRetry) {
+          // START was persisted before the body ran, so that attempt began and never finished.
+          replaying_ = false;
+          const StepInterruptedError interrupted(
+              "step " + site.id + " attempt " + std::to_string(attempt) +
+              " started but did not finish (the invocation ended while it ran)");
+          return fail_attempt(detail::error_object_from(std::make_exception_ptr(interrupted)),
+                              attempt);
+        }
+        send_start = false;
+        break;
+      default: {
+        ErrorObject fallback{"StepError", "step ended with status " +
+                                              std::string(to_string(op->status)),
+                             std::nullopt, std::nullopt};
+        ErrorObject error =
+            stored_or(op->step_details ? op->step_details->error : std::nullopt, fallback);
+        advance_replay();
+        throw StepError(std::move(error));
+      }
+    }
+  }
+
+  replaying_ = false;
+  if (send_start) {
+    OperationUpdate start =
+        make_update(site, context_id_, OperationType::Step, OperationAction::Start, subtype::kStep);
+    if (semantics == StepSemantics::AtMostOncePerRetry) {
+      state_->checkpoint(std::move(start));
+    } else {
+      state_->enqueue(std::move(start));
+    }
+  }
+
+  std::optional<std::string> payload;
+  {
+    StepContext step_context(site.id, attempt,
+                             Logger(state_->log_core(), site.id, site.name, attempt, {}));
+    try {
+      payload = body(step_context);
+    } catch (const SerDesError& e) {
+      state_->rethrow_if_terminated();
+      state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
+                   std::current_exception());
+    } catch (...) {
+      // A suspension or fatal error raised through another context inside the body wins.
+      state_->rethrow_if_terminated();
+      return fail_attempt(detail::error_object_from(std::current_exception()), attempt);
+    }
+  }
+
+  OperationUpdate succeed =
+      make_update(site, context_id_, OperationType::Step, OperationAction::Succeed, subtype::kStep);
+  succeed.payload = payload;
+  state_->checkpoint(std::move(succeed));
+  return {site.id, std::move(payload)};
+}
+
+void DurableContext::wait(Duration duration, OperationName name) {
+  state_->enter();
+  validate_name(name);
+  if (duration < Duration::from_seconds(1)) {
+    throw ValidationError("wait duration must be at least 1 second, got " + duration.to_string());
+  }
+  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+  if (const Operation* op = state_->find(site.id)) {
+    check_replay(*state_, *op, OperationType::Wait, site.name, subtype::kWait);
+    if (is_terminal(op->status)) {
+      advance_replay();
+      return;
+    }
+    state_->suspend();
+  }
+  replaying_ = false;
+  OperationUpdate start =
+      make_update(site, context_id_, OperationType::Wait, OperationAction::Start, subtype::kWait);
+  start.wait_options = WaitOptions{std::min(duration.whole_seconds(), kMaxDelaySeconds)};
+  state_->checkpoint(std::move(start));
+  if (const Operation* op = state_->find(site.id); op && is_terminal(op->status)) return;
+  state_->suspend();
+}
+
+detail::RawResult DurableContext::child_raw(OperationName name, const detail::ChildBody& body) {
+  state_->enter();
+  validate_name(name);
+  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+
+  bool rebuild = false;  // SUCCEEDED with ReplayChildren: re-run the body, checkpoint nothing
+  bool child_replaying = false;
+  if (const Operation* op = state_->find(site.id)) {
+    check_replay(*state_, *op, OperationType::Context, site.name, subtype::kRunInChildContext);
+    const auto& details = op->context_details;
+    if (op->status == OperationStatus::Succeeded) {
+      if (!(details && details->replay_children.value_or(false))) {
+        std::optional<std::string> result = details ? details->result : std::nullopt;
+        advance_replay();
+        return {site.id, std::move(result)};
+      }
+      rebuild = true;
+      child_replaying = true;
+    } else if (is_terminal(op->status)) {
+      ErrorObject fallback{"ChildContextError",
+                           "child context ended with status " + std::string(to_string(op->status)),
+                           std::nullopt, std::nullopt};
+      ErrorObject error = stored_or(details ? details->error : std::nullopt, fallback);
+      advance_replay();
+      throw ChildContextError(std::move(error));
+    } else {
+      // STARTED: an earlier invocation suspended inside; the body resumes from its checkpoints.
+      child_replaying = state_->existed_at_start(operation_id(site.id, 1));
+    }
+  } else {
+    replaying_ = false;
+    state_->enqueue(make_update(site, context_id_, OperationType::Context, OperationAction::Start,
+                                subtype::kRunInChildContext));
+  }
+
+  DurableContext child(state_, site.id, site.name, child_replaying);
+  child.pinned_replay_ = rebuild;
+  detail::ChildOutput out;
+  try {
+    out = body(child);
+  } catch (const SerDesError& e) {
+    state_->rethrow_if_terminated();
+    state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
+                 std::current_exception());
+  } catch (...) {
+    state_->rethrow_if_terminated();
+    if (rebuild) throw;  // the context already succeeded; nothing may be checkpointed for it
+    const ErrorObject error = detail::error_object_from(std::current_exception());
+    OperationUpdate fail = make_update(site, context_id_, OperationType::Context,
+                                       OperationAction::Fail, subtype::kRunInChildContext);
+    fail.error = error;
+    state_->checkpoint(std::move(fail));
+    const Operation* after = state_->find(site.id);
+    advance_replay();
+    throw ChildContextError(stored_or(
+        after && after->context_details ? after->context_details->error : std::nullopt, error));
+  }
+
+  if (rebuild) {
+    advance_replay();
+    return {site.id, std::move(out.payload)};
+  }
+  OperationUpdate succeed = make_update(site, context_id_, OperationType::Context,
+                                        OperationAction::Succeed, subtype::kRunInChildContext);
+  if (out.payload && out.payload->size() > detail::kChildResultInlineLimit) {
+    succeed.payload = out.summary.value_or("");
+    succeed.context_options = ContextOptions{true};
+  } else {
+    succeed.payload = out.payload;
+  }
+  state_->checkpoint(std::move(succeed));
+  return {site.id, std::move(out.payload)};
+}
+
+}  // namespace durable

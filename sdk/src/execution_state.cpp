@@ -1,0 +1,173 @@
+#include "execution_state.hpp"
+
+#include <stdexcept>
+
+#include "durable/errors.hpp"
+
+namespace durable::detail {
+namespace {
+
+constexpr std::int64_t kStatePageSize = 1000;
+
+bool starts_with(const std::string& text, std::string_view prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+bool is_non_retryable(const ApiError& error) {
+  const std::string message = error.what();
+  if (starts_with(message, "Invalid Checkpoint Token") ||
+      starts_with(message, "Invalid checkpoint token")) {
+    return false;
+  }
+  const std::string& code = error.code();
+  if (code == "KMSAccessDeniedException" || code == "KMSDisabledException" ||
+      code == "KMSInvalidStateException" || code == "KMSNotFoundException") {
+    return true;
+  }
+  return error.http_status() >= 400 && error.http_status() < 500 && error.http_status() != 429;
+}
+
+ExecutionState::ExecutionState(std::string execution_arn, std::string checkpoint_token,
+                               CheckpointClient& client, const InvocationOptions& options)
+    : execution_arn_(std::move(execution_arn)),
+      checkpoint_token_(std::move(checkpoint_token)),
+      client_(client),
+      log_core_(std::make_shared<LogCore>(options.log_sink, options.log_level, execution_arn_,
+                                          options.request_id)),
+      batcher_(BatchLimits{options.max_batch_updates, options.max_batch_bytes}),
+      owner_(std::this_thread::get_id()) {}
+
+void ExecutionState::load_initial_state(const InitialExecutionState& initial) {
+  merge(initial.operations);
+  for (const auto& op : initial.operations) {
+    if (initial_ids_.insert(op.id).second) initial_order_.push_back(op.id);
+  }
+  page_state(initial.next_marker, /*initial=*/true);
+}
+
+void ExecutionState::page_state(std::optional<std::string> marker, bool initial) {
+  while (marker && !marker->empty()) {
+    GetDurableExecutionStateRequest request;
+    request.durable_execution_arn = execution_arn_;
+    request.checkpoint_token = checkpoint_token_;
+    request.marker = marker;
+    request.max_items = kStatePageSize;
+    GetDurableExecutionStateResponse page;
+    try {
+      page = client_.get_state(request);
+    } catch (...) {
+      on_service_failure("GetDurableExecutionState");
+    }
+    merge(page.operations);
+    if (initial) {
+      for (const auto& op : page.operations) {
+        if (initial_ids_.insert(op.id).second) initial_order_.push_back(op.id);
+      }
+    }
+    if (page.next_marker == marker) {
+      // A service that hands back the marker it was given would page forever.
+      record(Termination::InvocationError,
+             std::make_exception_ptr(std::runtime_error(
+                 "GetDurableExecutionState returned the same NextMarker it was given")),
+             {});
+      std::rethrow_exception(sticky_);
+    }
+    marker = page.next_marker;
+  }
+}
+
+const Operation* ExecutionState::find(const std::string& id) const {
+  auto it = operations_.find(id);
+  return it == operations_.end() ? nullptr : &it->second;
+}
+
+void ExecutionState::merge(const std::vector<Operation>& operations) {
+  for (const auto& op : operations) operations_[op.id] = op;
+}
+
+void ExecutionState::enqueue(OperationUpdate update) { batcher_.push(std::move(update)); }
+
+void ExecutionState::checkpoint(OperationUpdate update) {
+  batcher_.push(std::move(update));
+  flush();
+}
+
+void ExecutionState::flush() {
+  while (!batcher_.empty()) {
+    if (execution_completed_) {
+      // The service ended the execution; nothing more can be recorded for it.
+      batcher_.clear();
+      return;
+    }
+    CheckpointDurableExecutionRequest request;
+    request.durable_execution_arn = execution_arn_;
+    request.checkpoint_token = checkpoint_token_;
+    request.updates = batcher_.take_batch();
+    CheckpointDurableExecutionResponse response;
+    try {
+      response = client_.checkpoint(request);
+    } catch (...) {
+      batcher_.clear();
+      on_service_failure("CheckpointDurableExecution");
+    }
+    merge(response.new_execution_state.operations);
+    if (response.checkpoint_token) {
+      checkpoint_token_ = *response.checkpoint_token;
+      page_state(response.new_execution_state.next_marker, false);
+    } else {
+      execution_completed_ = true;
+    }
+  }
+}
+
+void ExecutionState::on_service_failure(const char* what_call) {
+  try {
+    throw;
+  } catch (const ApiError& e) {
+    if (is_non_retryable(e)) {
+      CheckpointError error(e.code(), std::string(what_call) + " failed: " + e.what());
+      ErrorObject failure{e.code(), error.what(), std::nullopt, std::nullopt};
+      record(Termination::Failed, std::make_exception_ptr(error), std::move(failure));
+      std::rethrow_exception(sticky_);
+    }
+    record(Termination::InvocationError, std::current_exception(), {});
+    throw;
+  } catch (...) {
+    record(Termination::InvocationError, std::current_exception(), {});
+    throw;
+  }
+}
+
+void ExecutionState::record(Termination kind, std::exception_ptr sticky, ErrorObject failure) {
+  if (termination_ == Termination::Failed || termination_ == Termination::InvocationError) return;
+  termination_ = kind;
+  sticky_ = std::move(sticky);
+  failure_ = std::move(failure);
+}
+
+void ExecutionState::enter() const {
+  if (std::this_thread::get_id() != owner_) {
+    throw std::logic_error(
+        "durable SDK called from a thread it does not own: a DurableContext may only be used on "
+        "the thread running its handler");
+  }
+  rethrow_if_terminated();
+}
+
+void ExecutionState::rethrow_if_terminated() const {
+  if (termination_ != Termination::None) std::rethrow_exception(sticky_);
+}
+
+void ExecutionState::suspend() {
+  record(Termination::Suspended, std::make_exception_ptr(SuspendExecution{}), {});
+  std::rethrow_exception(sticky_);
+}
+
+void ExecutionState::fail(ErrorObject error, std::exception_ptr thrown) {
+  record(Termination::Failed, std::move(thrown), std::move(error));
+  std::rethrow_exception(sticky_);
+}
+
+}  // namespace durable::detail

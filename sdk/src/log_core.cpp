@@ -1,0 +1,108 @@
+#include "log_core.hpp"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+namespace durable::detail {
+namespace {
+
+// Hands the already formatted JSON line (the log message itself) to the user's LogSink, or to
+// stdout; spdlog's own pattern formatting is bypassed so the line stays valid JSON.
+class FunctionSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit FunctionSink(LogSink target) : sink_(std::move(target)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    std::string_view line(msg.payload.data(), msg.payload.size());
+    if (sink_) {
+      sink_(line);
+    } else {
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fputc('\n', stdout);
+    }
+  }
+  void flush_() override {
+    if (!sink_) std::fflush(stdout);
+  }
+
+ private:
+  LogSink sink_;
+};
+
+spdlog::level::level_enum to_spdlog(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug: return spdlog::level::debug;
+    case LogLevel::Info: return spdlog::level::info;
+    case LogLevel::Warn: return spdlog::level::warn;
+    case LogLevel::Error: return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+const char* level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug: return "DEBUG";
+    case LogLevel::Info: return "INFO";
+    case LogLevel::Warn: return "WARN";
+    case LogLevel::Error: return "ERROR";
+  }
+  return "INFO";
+}
+
+}  // namespace
+
+std::string iso8601_utc_now() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  const std::time_t secs = static_cast<std::time_t>(ms.count() / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  const auto frac = static_cast<int>(ms.count() % 1000);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return buf;
+}
+
+LogCore::LogCore(LogSink sink, LogLevel min_level, std::string execution_arn,
+                 std::optional<std::string> request_id)
+    : logger_(std::make_shared<spdlog::logger>(
+          "durable.sdk", std::make_shared<FunctionSink>(std::move(sink)))),
+      min_level_(min_level),
+      execution_arn_(std::move(execution_arn)),
+      request_id_(std::move(request_id)) {
+  logger_->set_level(to_spdlog(min_level));
+}
+
+LogCore::~LogCore() = default;
+
+void LogCore::write(LogLevel level, std::string_view message,
+                    const std::optional<std::string>& operation_id,
+                    const std::optional<std::string>& operation_name, std::optional<int> attempt,
+                    const Json& fields) {
+  Json line = Json::object();
+  line["timestamp"] = iso8601_utc_now();
+  line["level"] = level_name(level);
+  line["message"] = std::string(message);
+  line["executionArn"] = execution_arn_;
+  if (request_id_) line["requestId"] = *request_id_;
+  if (operation_id) line["operationId"] = *operation_id;
+  if (operation_name) line["operationName"] = *operation_name;
+  if (attempt) line["attempt"] = *attempt;
+  if (fields.is_object()) {
+    for (const auto& [key, value] : fields.items()) line[key] = value;
+  } else if (!fields.is_null()) {
+    line["fields"] = fields;
+  }
+  // Invalid UTF-8 in a message must not make logging throw into user code.
+  const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+  logger_->log(to_spdlog(level), "{}", text);
+}
+
+}  // namespace durable::detail
