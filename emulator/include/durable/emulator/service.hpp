@@ -7,6 +7,7 @@
 // user code runs, so a handler may call checkpoint()/get_state() from inside its invocation.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +27,10 @@ struct ServiceOptions {
   // Items per page of InitialExecutionState before NextMarker is set (the service pages large
   // states; tests lower it to exercise the SDK's paging).
   std::size_t initial_state_page_size = 1000;
+  // A failed invocation is retried after this back-off on the service's clock ...
+  std::chrono::milliseconds invocation_retry_delay{5000};
+  // ... and this many consecutive failed invocations fail the execution (PROTOCOL.md §5.4).
+  int max_consecutive_invocation_failures = 5;
 };
 
 struct StartExecutionRequest {
@@ -33,7 +38,7 @@ struct StartExecutionRequest {
   std::string qualifier = "$LATEST";
   std::optional<std::string> execution_name;  // default: a generated unique name
   std::string input = "{}";               // JSON text; becomes ExecutionDetails.InputPayload
-  std::int64_t execution_timeout_seconds = 86400;
+  std::int64_t execution_timeout_seconds = 86400;  // 1..31622400
   std::optional<std::string> invocation_id;  // becomes the EXECUTION op Id; generated if absent
 };
 
@@ -65,6 +70,8 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   const Clock& clock() const;
+  // The same clock, shared: the Executor moves a VirtualClock through it.
+  std::shared_ptr<Clock> shared_clock() const;
 
   // Creates the execution (EXECUTION op STARTED, ExecutionStarted event) and schedules its first
   // invocation. Throws ApiError (400) for a bad request (empty function name, input that is not

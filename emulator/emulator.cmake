@@ -1,0 +1,27 @@
+# durable::emulator — the transport-free emulator of the durable execution service.
+# Depends on the wire model only, never on the SDK: it has to judge the SDK, not share its bugs.
+durable_cc_library(NAME emulator
+  INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
+  SRCS
+    src/clock.cpp
+    src/function_registry.cpp
+    src/tokens.cpp
+    src/operation_store.cpp
+    src/history.cpp
+    src/state_view.cpp
+    src/timer_queue.cpp
+    src/scheduler.cpp
+    src/execution_lifecycle.cpp
+    src/field_validation.cpp
+    src/checkpoint_processor.cpp
+    src/invocation_output.cpp
+    src/operations/operation_processor.cpp
+    src/operations/execution.cpp
+    src/operations/step.cpp
+    src/operations/wait.cpp
+    src/operations/context.cpp
+    src/operations/callback.cpp
+    src/operations/chained_invoke.cpp
+    src/service.cpp
+    src/executor.cpp
+  PUBLIC_DEPS durable::model Threads::Threads)

@@ -1,0 +1,67 @@
+#include "execution_lifecycle.hpp"
+
+#include "tokens.hpp"
+
+namespace durable::emulator::detail {
+namespace {
+
+OperationStatus op_status_for(ExecutionStatus s) {
+  switch (s) {
+    case ExecutionStatus::Succeeded: return OperationStatus::Succeeded;
+    case ExecutionStatus::Failed: return OperationStatus::Failed;
+    case ExecutionStatus::TimedOut: return OperationStatus::TimedOut;
+    case ExecutionStatus::Stopped: return OperationStatus::Stopped;
+    case ExecutionStatus::Running: break;
+  }
+  return OperationStatus::Started;
+}
+
+EventType event_for(ExecutionStatus s) {
+  switch (s) {
+    case ExecutionStatus::Succeeded: return EventType::ExecutionSucceeded;
+    case ExecutionStatus::TimedOut: return EventType::ExecutionTimedOut;
+    case ExecutionStatus::Stopped: return EventType::ExecutionStopped;
+    case ExecutionStatus::Failed:
+    case ExecutionStatus::Running: break;
+  }
+  return EventType::ExecutionFailed;
+}
+
+}  // namespace
+
+void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
+                      std::optional<std::string> result, std::optional<ErrorObject> error,
+                      Timestamp now, TimerQueue& timers) {
+  if (exec.terminal() || status == ExecutionStatus::Running) return;
+  exec.status = status;
+  exec.end_timestamp = now;
+  exec.result = std::move(result);
+  exec.error = std::move(error);
+  if (exec.ops.size() > 0) {
+    OpRecord& root = exec.ops.at(0);
+    root.op.status = op_status_for(status);
+    root.op.end_timestamp = now;
+    exec.ops.touch(root);
+  }
+  EventDetails details;
+  if (status == ExecutionStatus::Succeeded) {
+    details = ResultDetails{EventResult{exec.result, std::nullopt}};
+  } else {
+    details = ErrorDetails{EventError{exec.error.value_or(ErrorObject{}), std::nullopt}};
+  }
+  exec.history.append(make_event(event_for(status), now, std::move(details)));
+  timers.cancel_all(exec);
+  exec.current_token.clear();
+}
+
+void rotate_token(ExecutionRecord& exec) {
+  ++exec.token_sequence;
+  if (!exec.in_flight || exec.terminal()) {
+    exec.current_token.clear();
+    return;
+  }
+  exec.current_token =
+      make_checkpoint_token(exec.arn, exec.token_sequence, exec.in_flight->invocation_id);
+}
+
+}  // namespace durable::emulator::detail

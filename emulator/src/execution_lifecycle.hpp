@@ -1,0 +1,25 @@
+// The execution-level transitions shared by checkpoints, the output rules, stop and timers.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "durable/model/error_object.hpp"
+#include "execution_record.hpp"
+#include "timer_queue.hpp"
+
+namespace durable::emulator::detail {
+
+// Ends a running `exec` with the terminal `status`: records result/error and end time, moves the
+// EXECUTION operation to the matching status, appends the terminal event (ExecutionSucceeded,
+// -Failed, -TimedOut or -Stopped), cancels every timer and invalidates the current checkpoint
+// token, so later checkpoints are rejected. An invocation in flight keeps running; its
+// completion is still recorded.
+void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
+                      std::optional<std::string> result, std::optional<ErrorObject> error,
+                      Timestamp now, TimerQueue& timers);
+
+// Issues the next checkpoint token of the invocation in flight (the sequence advances).
+void rotate_token(ExecutionRecord& exec);
+
+}  // namespace durable::emulator::detail

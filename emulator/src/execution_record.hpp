@@ -1,0 +1,73 @@
+// ExecutionRecord: everything the service keeps about one durable execution — its identity and
+// status, operations, history, the token of the invocation in flight and its scheduling flags.
+// Guarded by the Service's lock; nothing here is thread-safe on its own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "durable/model/api.hpp"
+#include "durable/model/enums.hpp"
+#include "durable/model/error_object.hpp"
+#include "history.hpp"
+#include "operation_store.hpp"
+
+namespace durable::emulator::detail {
+
+struct InvocationInFlight {
+  std::string request_id;
+  std::string invocation_id;
+  Timestamp start{};
+};
+
+// The single-slot idempotency cache of §4.2: a retried call with the same ClientToken and the same
+// inbound CheckpointToken gets the stored response back.
+struct ClientTokenEntry {
+  std::string client_token;
+  std::string checkpoint_token;
+  CheckpointDurableExecutionResponse response;
+};
+
+struct ExecutionRecord {
+  std::uint64_t key = 0;  // creation order across the service; orders timers and listings
+  std::string arn;
+  std::string name;
+  std::string execution_op_id;  // last ARN segment = EXECUTION op Id
+  std::string function_name;
+  std::string qualifier;
+  std::string function_arn;
+  std::string input;
+  std::int64_t timeout_seconds = 0;
+  Timestamp start_timestamp{};
+  std::optional<Timestamp> end_timestamp;
+  ExecutionStatus status = ExecutionStatus::Running;
+  std::optional<std::string> result;
+  std::optional<ErrorObject> error;
+
+  OperationStore ops;
+  History history;
+
+  // Token state: the token currently valid (empty when none is) and its sequence number.
+  std::uint64_t token_sequence = 0;
+  std::string current_token;
+  std::optional<InvocationInFlight> in_flight;
+  std::uint64_t invocations_started = 0;
+  std::optional<ClientTokenEntry> last_client_token;
+
+  // Scheduling.
+  bool queued = false;                  // in the scheduler's ready queue
+  bool reinvoke_after_current = false;  // a trigger arrived during the invocation in flight
+  int consecutive_failures = 0;
+  std::vector<std::string> updated_operation_ids;  // for the next envelope
+  std::unordered_set<std::string> updated_operation_id_set;
+
+  bool terminal() const { return is_terminal(status); }
+  void note_updated(const std::string& op_id) {
+    if (updated_operation_id_set.insert(op_id).second) updated_operation_ids.push_back(op_id);
+  }
+};
+
+}  // namespace durable::emulator::detail

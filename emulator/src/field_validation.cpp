@@ -1,0 +1,118 @@
+#include "field_validation.hpp"
+
+#include <string>
+
+#include "durable/model/api_error.hpp"
+
+namespace durable::emulator::detail {
+namespace {
+
+[[noreturn]] void bad_field(const std::string& field, const std::string& rule) {
+  throw ApiError::invalid_parameter("Invalid value for " + field + ": " + rule);
+}
+
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+bool all_chars(std::string_view s, bool (*pred)(char)) {
+  for (char c : s) {
+    if (!pred(c)) return false;
+  }
+  return true;
+}
+
+bool is_printable_ascii(char c) { return c >= 0x20 && c <= 0x7E; }
+bool is_tenant_char(char c) {
+  return is_id_char(c) || c == '.' || c == ':' || c == '/' || c == '=' || c == '+' || c == '@' ||
+         c == ' ';
+}
+bool is_visible_ascii(char c) { return c >= 0x21 && c <= 0x7E; }
+
+void check_payload(const std::string& field, const std::optional<std::string>& payload) {
+  if (payload && char_count(*payload) > kMaxPayloadChars) {
+    bad_field(field, "must be at most 6291456 characters.");
+  }
+}
+
+void check_delay(const std::string& field, const std::optional<std::int64_t>& seconds) {
+  if (seconds && (*seconds < 1 || *seconds > kMaxDelaySeconds)) {
+    bad_field(field, "must be between 1 and 31622400 seconds, got " + std::to_string(*seconds) +
+                         ".");
+  }
+}
+
+void check_non_negative(const std::string& field, const std::optional<std::int64_t>& seconds) {
+  if (seconds && *seconds < 0) {
+    bad_field(field, "must be at least 0, got " + std::to_string(*seconds) + ".");
+  }
+}
+
+}  // namespace
+
+bool is_valid_operation_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 && all_chars(id, is_id_char);
+}
+
+std::size_t char_count(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) {
+    // Continuation bytes (10xxxxxx) do not start a character.
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+void validate_update_fields(const std::vector<OperationUpdate>& updates) {
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    const OperationUpdate& u = updates[i];
+    const std::string at = "Updates[" + std::to_string(i) + "].";
+    if (!is_valid_operation_id(u.id)) {
+      bad_field(at + "Id", "must be 1 to 64 characters of [a-zA-Z0-9-_].");
+    }
+    if (u.parent_id && !is_valid_operation_id(*u.parent_id)) {
+      bad_field(at + "ParentId", "must be 1 to 64 characters of [a-zA-Z0-9-_].");
+    }
+    if (u.name && (u.name->empty() || u.name->size() > 256 ||
+                   !all_chars(*u.name, is_printable_ascii))) {
+      bad_field(at + "Name", "must be 1 to 256 printable ASCII characters.");
+    }
+    if (u.sub_type && (u.sub_type->empty() || u.sub_type->size() > 32 ||
+                       !all_chars(*u.sub_type, is_id_char))) {
+      bad_field(at + "SubType", "must be 1 to 32 characters of [a-zA-Z0-9-_].");
+    }
+    check_payload(at + "Payload", u.payload);
+    if (u.step_options) {
+      check_delay(at + "StepOptions.NextAttemptDelaySeconds",
+                  u.step_options->next_attempt_delay_seconds);
+    }
+    if (u.wait_options) check_delay(at + "WaitOptions.WaitSeconds", u.wait_options->wait_seconds);
+    if (u.callback_options) {
+      check_non_negative(at + "CallbackOptions.TimeoutSeconds",
+                         u.callback_options->timeout_seconds);
+      check_non_negative(at + "CallbackOptions.HeartbeatTimeoutSeconds",
+                         u.callback_options->heartbeat_timeout_seconds);
+    }
+    if (u.chained_invoke_options) {
+      const auto& o = *u.chained_invoke_options;
+      if (o.function_name.empty() || o.function_name.size() > 256) {
+        bad_field(at + "ChainedInvokeOptions.FunctionName", "must be 1 to 256 characters.");
+      }
+      if (o.tenant_id && (o.tenant_id->empty() || o.tenant_id->size() > 256 ||
+                          !all_chars(*o.tenant_id, is_tenant_char))) {
+        bad_field(at + "ChainedInvokeOptions.TenantId",
+                  "must be 1 to 256 characters of [a-zA-Z0-9._:/=+-@ ].");
+      }
+    }
+  }
+}
+
+void validate_client_token(std::string_view client_token) {
+  if (client_token.empty() || client_token.size() > 64 ||
+      !all_chars(client_token, is_visible_ascii)) {
+    bad_field("ClientToken", "must be 1 to 64 visible ASCII characters.");
+  }
+}
+
+}  // namespace durable::emulator::detail

@@ -1,0 +1,57 @@
+#include "operation_store.hpp"
+
+#include <algorithm>
+
+namespace durable::emulator::detail {
+
+OpRecord* OperationStore::find(std::string_view id) {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &ops_[it->second];
+}
+
+const OpRecord* OperationStore::find(std::string_view id) const {
+  auto it = by_id_.find(std::string(id));
+  return it == by_id_.end() ? nullptr : &ops_[it->second];
+}
+
+OpRecord& OperationStore::create(Operation op) {
+  std::size_t index = ops_.size();
+  by_id_.emplace(op.id, index);
+  OpRecord& rec = ops_.emplace_back();
+  rec.op = std::move(op);
+  rec.index = index;
+  touch(rec);
+  return rec;
+}
+
+void OperationStore::touch(OpRecord& rec) {
+  if (rec.dirty) return;
+  rec.dirty = true;
+  changed_.push_back(rec.index);
+}
+
+std::vector<Operation> OperationStore::take_changed() {
+  std::sort(changed_.begin(), changed_.end());
+  std::vector<Operation> out;
+  out.reserve(changed_.size());
+  for (auto index : changed_) {
+    ops_[index].dirty = false;
+    out.push_back(ops_[index].op);
+  }
+  changed_.clear();
+  return out;
+}
+
+void OperationStore::clear_changed() {
+  for (auto index : changed_) ops_[index].dirty = false;
+  changed_.clear();
+}
+
+std::vector<Operation> OperationStore::snapshot() const {
+  std::vector<Operation> out;
+  out.reserve(ops_.size());
+  for (const auto& rec : ops_) out.push_back(rec.op);
+  return out;
+}
+
+}  // namespace durable::emulator::detail

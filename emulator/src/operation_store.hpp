@@ -1,0 +1,56 @@
+// OperationStore: the operations of one execution in creation order, with O(1) lookup by id and
+// a record of which operations changed since the handler last saw them (the checkpoint response
+// carries exactly those, PROTOCOL.md §5.1 step 8). Not thread-safe: the Service's lock guards it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "durable/model/operation.hpp"
+#include "durable/model/operation_update.hpp"
+
+namespace durable::emulator::detail {
+
+// One stored operation plus the service-side facts that are not part of the wire shape.
+struct OpRecord {
+  Operation op;
+  std::size_t index = 0;                 // position in creation order
+  std::int64_t wait_seconds = 0;         // WAIT: Duration echoed by WaitSucceeded
+  std::int64_t heartbeat_seconds = 0;    // CALLBACK: 0 = no heartbeat timeout
+  // CHAINED_INVOKE: the target and input, kept for running the target.
+  std::optional<ChainedInvokeOptions> invoke_options;
+  std::optional<std::string> invoke_input;
+  bool dirty = false;                    // changed since the handler's last delivery
+};
+
+class OperationStore {
+ public:
+  OpRecord* find(std::string_view id);
+  const OpRecord* find(std::string_view id) const;
+  // Appends `op` (its id must be new) and marks it changed. References stay valid for the
+  // store's lifetime (deque storage).
+  OpRecord& create(Operation op);
+  // Marks `rec` changed since the last delivery.
+  void touch(OpRecord& rec);
+  // The changed operations in creation order; forgets them.
+  std::vector<Operation> take_changed();
+  // Forgets what changed, because the handler is about to receive the full state.
+  void clear_changed();
+
+  std::size_t size() const { return ops_.size(); }
+  const OpRecord& at(std::size_t index) const { return ops_[index]; }
+  OpRecord& at(std::size_t index) { return ops_[index]; }
+  std::vector<Operation> snapshot() const;
+
+ private:
+  std::deque<OpRecord> ops_;
+  std::unordered_map<std::string, std::size_t> by_id_;
+  std::vector<std::size_t> changed_;
+};
+
+}  // namespace durable::emulator::detail

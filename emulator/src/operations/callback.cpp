@@ -1,0 +1,71 @@
+// CALLBACK: START mints a routable CallbackId and arms the timeout and heartbeat timers; an
+// external system completes the callback later (or a timer times it out).
+#include <chrono>
+
+#include "operations/operation_processor.hpp"
+#include "tokens.hpp"
+
+namespace durable::emulator::detail {
+namespace {
+
+class CallbackProcessor final : public OperationProcessor {
+ public:
+  void validate(const OperationUpdate& u, const OpView* current) const override {
+    if (u.action != OperationAction::Start) reject("Invalid action for the given operation type.");
+    if (current != nullptr) reject("Cannot start a CALLBACK that already exist.");
+  }
+
+  void apply(const OperationUpdate& u, ApplyContext& ctx) const override {
+    OpRecord& rec = create_operation(ctx.exec, u, ctx.now);
+    std::string callback_id = make_callback_id(ctx.exec.arn, rec.op.id);
+    rec.op.callback_details = CallbackDetails{};
+    rec.op.callback_details->callback_id = callback_id;
+    CallbackStartedDetails details;
+    details.callback_id = callback_id;
+    if (u.callback_options) {
+      details.timeout = u.callback_options->timeout_seconds;
+      details.heartbeat_timeout = u.callback_options->heartbeat_timeout_seconds;
+      // Zero means "no timeout" on the real service.
+      std::int64_t timeout = u.callback_options->timeout_seconds.value_or(0);
+      if (timeout > 0) {
+        ctx.scheduler.timers().arm(ctx.exec, TimerKind::kCallbackTimeout, rec.op.id,
+                                   ctx.now + std::chrono::seconds(timeout));
+      }
+      rec.heartbeat_seconds = u.callback_options->heartbeat_timeout_seconds.value_or(0);
+      if (rec.heartbeat_seconds > 0) {
+        ctx.scheduler.timers().arm(ctx.exec, TimerKind::kCallbackHeartbeat, rec.op.id,
+                                   ctx.now + std::chrono::seconds(rec.heartbeat_seconds));
+      }
+    }
+    ctx.exec.history.append(
+        make_op_event(EventType::CallbackStarted, rec.op, ctx.now, std::move(details)));
+  }
+};
+
+}  // namespace
+
+const OperationProcessor& callback_processor() {
+  static const CallbackProcessor kProcessor;
+  return kProcessor;
+}
+
+bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const std::string& op_id,
+                           bool heartbeat, Timestamp now) {
+  OpRecord* rec = exec.ops.find(op_id);
+  if (rec == nullptr || rec->op.status != OperationStatus::Started) return false;
+  ErrorObject error;
+  error.error_type = heartbeat ? "Callback.Heartbeat" : "Callback.Timeout";
+  error.error_message = heartbeat ? "Callback timed out on heartbeat" : "Callback timed out";
+  rec->op.status = OperationStatus::TimedOut;
+  rec->op.end_timestamp = now;
+  rec->op.callback_details->error = error;
+  exec.ops.touch(*rec);
+  scheduler.timers().cancel(exec, heartbeat ? TimerKind::kCallbackTimeout
+                                            : TimerKind::kCallbackHeartbeat,
+                            op_id);
+  exec.history.append(make_op_event(EventType::CallbackTimedOut, rec->op, now,
+                                    ErrorDetails{EventError{error, {}}}));
+  return true;
+}
+
+}  // namespace durable::emulator::detail

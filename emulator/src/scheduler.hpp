@@ -1,0 +1,31 @@
+// Scheduler: decides when executions are invoked. It owns the ready queue (executions whose next
+// invocation may start now, at most one in flight each) and the timer queue. Guarded by the
+// Service's lock.
+#pragma once
+
+#include <deque>
+
+#include "execution_record.hpp"
+#include "timer_queue.hpp"
+
+namespace durable::emulator::detail {
+
+class Scheduler {
+ public:
+  // Something happened that the handler must see (timer fired, callback or invoke finished, a
+  // failed invocation's back-off elapsed). Queues an invocation now, or — when one is in flight —
+  // remembers to invoke again right after it (PROTOCOL.md §5.4). No-op on terminal executions.
+  void request_invocation(ExecutionRecord& exec);
+  // Pops the next execution that may be invoked now, or nullptr.
+  ExecutionRecord* take_ready();
+  bool has_ready() const { return !ready_.empty(); }
+
+  TimerQueue& timers() { return timers_; }
+  const TimerQueue& timers() const { return timers_; }
+
+ private:
+  std::deque<ExecutionRecord*> ready_;
+  TimerQueue timers_;
+};
+
+}  // namespace durable::emulator::detail

@@ -1,0 +1,127 @@
+#include "tokens.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "durable/model/json.hpp"
+
+namespace durable::emulator::detail {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int sextet(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+std::optional<std::uint64_t> parse_u64(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    auto n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
+             (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
+             static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+    if (rest == 2) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    std::array<int, 4> s{};
+    int pad = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      char c = text[i + k];
+      if (c == '=' && i + 4 == text.size() && k >= 2) {
+        s[k] = 0;
+        ++pad;
+        continue;
+      }
+      if (pad > 0) return std::nullopt;  // data after padding
+      s[k] = sextet(c);
+      if (s[k] < 0) return std::nullopt;
+    }
+    auto n = (static_cast<std::uint32_t>(s[0]) << 18) | (static_cast<std::uint32_t>(s[1]) << 12) |
+             (static_cast<std::uint32_t>(s[2]) << 6) | static_cast<std::uint32_t>(s[3]);
+    out += static_cast<char>((n >> 16) & 0xFF);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
+    if (pad < 1) out += static_cast<char>(n & 0xFF);
+  }
+  return out;
+}
+
+std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
+                                  const std::string& invocation_id) {
+  Json j{{"arn", arn}, {"seq", sequence}, {"inv", invocation_id}};
+  return base64_encode(j.dump());
+}
+
+std::string make_callback_id(const std::string& arn, const std::string& operation_id) {
+  Json j{{"arn", arn}, {"op", operation_id}};
+  return base64_encode(j.dump());
+}
+
+std::optional<CallbackRef> parse_callback_id(std::string_view callback_id) {
+  auto raw = base64_decode(callback_id);
+  if (!raw) return std::nullopt;
+  Json j = Json::parse(*raw, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return std::nullopt;
+  auto arn = j.find("arn");
+  auto op = j.find("op");
+  if (arn == j.end() || op == j.end() || !arn->is_string() || !op->is_string()) return std::nullopt;
+  if (j.size() != 2) return std::nullopt;
+  return CallbackRef{arn->get<std::string>(), op->get<std::string>()};
+}
+
+std::string make_state_marker(std::uint64_t sequence, std::size_t index) {
+  return std::to_string(sequence) + ":" + std::to_string(index);
+}
+
+std::optional<std::size_t> parse_state_marker(std::string_view marker, std::uint64_t sequence) {
+  auto colon = marker.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto seq = parse_u64(marker.substr(0, colon));
+  auto index = parse_u64(marker.substr(colon + 1));
+  if (!seq || !index || *seq != sequence) return std::nullopt;
+  return static_cast<std::size_t>(*index);
+}
+
+std::optional<std::size_t> parse_index_marker(std::string_view marker) {
+  auto v = parse_u64(marker);
+  if (!v) return std::nullopt;
+  return static_cast<std::size_t>(*v);
+}
+
+}  // namespace durable::emulator::detail
