@@ -1,0 +1,112 @@
+// White-box tests of the SDK's private pieces: the checkpoint batcher and error conversion.
+#include <gtest/gtest.h>
+
+#include "checkpoint_batcher.hpp"
+#include "durable/errors.hpp"
+#include "error_conversion.hpp"
+#include "execution_state.hpp"
+
+namespace app {
+struct OrderRejected : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+template <class T>
+struct Wrapped : std::logic_error {
+  using std::logic_error::logic_error;
+};
+}  // namespace app
+
+namespace durable::detail {
+namespace {
+
+OperationUpdate update(std::size_t i, std::size_t payload_bytes = 0) {
+  OperationUpdate u;
+  u.id = "op-" + std::to_string(i);
+  u.type = OperationType::Step;
+  u.action = OperationAction::Succeed;
+  if (payload_bytes) u.payload = std::string(payload_bytes, 'p');
+  return u;
+}
+
+std::vector<std::size_t> drain(CheckpointBatcher& b) {
+  std::vector<std::size_t> sizes;
+  while (!b.empty()) sizes.push_back(b.take_batch().size());
+  return sizes;
+}
+
+TEST(CheckpointBatcher, DefaultLimitIs250Updates) {
+  CheckpointBatcher b(BatchLimits{});
+  for (std::size_t i = 0; i < 600; ++i) b.push(update(i));
+  EXPECT_EQ(drain(b), (std::vector<std::size_t>{250, 250, 100}));
+}
+
+TEST(CheckpointBatcher, DefaultLimitIs750KiB) {
+  CheckpointBatcher b(BatchLimits{});
+  for (std::size_t i = 0; i < 5; ++i) b.push(update(i, 300 * 1024));  // two fit, three do not
+  EXPECT_EQ(drain(b), (std::vector<std::size_t>{2, 2, 1}));
+}
+
+TEST(CheckpointBatcher, OversizedUpdateGoesAlone) {
+  CheckpointBatcher b(BatchLimits{10, 1000});
+  b.push(update(0));
+  b.push(update(1, 5000));
+  b.push(update(2));
+  EXPECT_EQ(drain(b), (std::vector<std::size_t>{1, 1, 1}));
+}
+
+TEST(CheckpointBatcher, KeepsFifoOrder) {
+  CheckpointBatcher b(BatchLimits{2, 1 << 20});
+  for (std::size_t i = 0; i < 5; ++i) b.push(update(i));
+  std::vector<std::string> ids;
+  while (!b.empty()) {
+    for (auto& u : b.take_batch()) ids.push_back(u.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"op-0", "op-1", "op-2", "op-3", "op-4"}));
+}
+
+TEST(CheckpointBatcher, RejectsZeroLimits) {
+  EXPECT_THROW(CheckpointBatcher(BatchLimits{0, 10}), std::invalid_argument);
+  EXPECT_THROW(CheckpointBatcher(BatchLimits{10, 0}), std::invalid_argument);
+}
+
+TEST(ErrorConversion, TypeNameDropsNamespacesAndTemplateArguments) {
+  auto of = [](auto e) { return error_object_from(std::make_exception_ptr(e)); };
+  EXPECT_EQ(of(app::OrderRejected("no")).error_type, "OrderRejected");
+  EXPECT_EQ(of(app::OrderRejected("no")).error_message, "no");
+  EXPECT_EQ(of(app::Wrapped<int>("w")).error_type, "Wrapped");
+  EXPECT_EQ(of(std::runtime_error("r")).error_type, "runtime_error");
+  EXPECT_EQ(of(std::string("s")).error_message, "Unknown error");
+}
+
+TEST(ErrorConversion, RebuiltErrorsKeepTheirCheckpointedFields) {
+  ErrorObject stored{"TransientError", "late", "{\"k\":1}", std::vector<std::string>{"f1", "f2"}};
+  StepError e(stored);
+  EXPECT_EQ(error_object_from(std::make_exception_ptr(e)), stored);
+  EXPECT_EQ(e.error_type(), "TransientError");
+  EXPECT_EQ(e.error_data(), "{\"k\":1}");
+  EXPECT_EQ(e.stack_trace(), (std::vector<std::string>{"f1", "f2"}));
+  EXPECT_STREQ(e.what(), "late");
+  const CallableRuntimeError& base = e;
+  EXPECT_EQ(base.error_object(), stored);
+}
+
+TEST(ErrorConversion, RebuiltErrorWithoutFieldsIsEmpty) {
+  ChildContextError e(ErrorObject{});
+  EXPECT_EQ(e.error_type(), "");
+  EXPECT_EQ(e.error_message(), "");
+  EXPECT_TRUE(e.stack_trace().empty());
+  EXPECT_EQ(error_object_from(std::make_exception_ptr(e)).error_type, "ChildContextError");
+}
+
+TEST(ErrorClassification, FollowsTheProtocol) {
+  EXPECT_TRUE(is_non_retryable(ApiError::invalid_parameter("Invalid parent operation id.")));
+  EXPECT_TRUE(is_non_retryable(ApiError::not_found("gone")));
+  EXPECT_FALSE(is_non_retryable(ApiError::invalid_parameter("Invalid Checkpoint Token")));
+  EXPECT_FALSE(is_non_retryable(ApiError::invalid_parameter("Invalid checkpoint token x")));
+  EXPECT_FALSE(is_non_retryable(ApiError::too_many_requests("t")));
+  EXPECT_FALSE(is_non_retryable(ApiError::service("s")));
+  EXPECT_TRUE(is_non_retryable(ApiError("KMSDisabledException", 502, "kms")));
+}
+
+}  // namespace
+}  // namespace durable::detail
