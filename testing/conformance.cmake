@@ -1,5 +1,9 @@
 # durable::conformance — reads conformance requirement YAMLs, matches histories, results and logs
 # the way the official runner does, and drives handlers through DurableRunner.
+if(NOT TARGET durable_testing)
+  message(STATUS "durable::conformance skipped: durable::testing is not defined")
+  return()
+endif()
 find_package(yaml-cpp REQUIRED)
 
 durable_cc_library(NAME conformance
@@ -12,5 +16,8 @@ durable_cc_library(NAME conformance
     src/conformance/history_matcher.cpp
     src/conformance/log_matcher.cpp
     src/conformance/callback_actions.cpp
-  PUBLIC_DEPS durable::model
+    src/conformance/handler_registry.cpp
+    src/conformance/durable_runner_backend.cpp
+    src/conformance/driver.cpp
+  PUBLIC_DEPS durable::testing
   PRIVATE_DEPS yaml-cpp)
