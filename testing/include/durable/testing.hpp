@@ -1,0 +1,12 @@
+// Umbrella header of the durable test harness: DurableRunner, TestResult and operation views,
+// and the gmock matchers.
+#pragma once
+
+#include "durable/testing/durable_runner.hpp"
+#include "durable/testing/invocation_record.hpp"
+#include "durable/testing/invocation_status.hpp"
+#include "durable/testing/matchers.hpp"
+#include "durable/testing/runner_error.hpp"
+#include "durable/testing/runner_options.hpp"
+#include "durable/testing/test_operation.hpp"
+#include "durable/testing/test_result.hpp"

@@ -1,0 +1,30 @@
+// InvocationRecord: what the harness saw of one handler invocation of an execution.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "durable/model/enums.hpp"
+#include "durable/model/error_object.hpp"
+#include "durable/model/json.hpp"
+
+namespace durable::testing {
+
+struct InvocationRecord {
+  // RequestId the service recorded in this invocation's InvocationCompleted event.
+  std::string request_id;
+  std::string function_name;
+  // Virtual (emulator clock) instants around the call.
+  Timestamp start{};
+  Timestamp end{};
+  // Real time the call took, for spotting slow handlers.
+  std::chrono::microseconds wall_duration{};
+  // The status the handler returned; unset when the invocation itself failed (exception escaped,
+  // function not registered).
+  std::optional<durable::InvocationStatus> output_status;
+  // The handler's FAILED error or the invocation failure.
+  std::optional<ErrorObject> error;
+};
+
+}  // namespace durable::testing

@@ -1,0 +1,121 @@
+// TestResult: everything a test asserts on after the DurableRunner drove an execution — status,
+// result or error, the full operation list with lookups, the history in the service's wire
+// format, the invocations, the SDK's log lines, and a printable timeline.
+//
+// A TestResult is a snapshot taken when run()/wait_for_result()/result() returned, except for the
+// history, which is read from the emulator on the first call to history()/history_json()/
+// timeline() (the emulator is kept alive by the result for that). Copies share the snapshot.
+// All members are const and may be called from any thread.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "durable/model/enums.hpp"
+#include "durable/model/error_object.hpp"
+#include "durable/model/event.hpp"
+#include "durable/model/json.hpp"
+#include "durable/model/operation.hpp"
+#include "durable/testing/invocation_record.hpp"
+#include "durable/testing/invocation_status.hpp"
+#include "durable/testing/test_operation.hpp"
+
+namespace durable::emulator {
+class Service;
+}
+
+namespace durable::testing {
+
+class TestResult {
+ public:
+  // Built by the DurableRunner; tests normally never construct one themselves.
+  struct Snapshot {
+    std::string execution_arn;
+    ExecutionStatus status = ExecutionStatus::Running;
+    std::optional<std::string> result;  // JSON text
+    std::optional<ErrorObject> error;
+    Timestamp start_timestamp{};
+    std::optional<Timestamp> end_timestamp;
+    std::vector<Operation> operations;
+    std::vector<InvocationRecord> invocations;
+    std::vector<std::string> logs;
+  };
+  TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> service);
+
+  const std::string& execution_arn() const;
+  InvocationStatus status() const;
+  ExecutionStatus execution_status() const;
+
+  // The execution's result decoded from JSON (null when the handler returned nothing or the
+  // execution has no result). Throws std::runtime_error if the stored payload is not JSON.
+  Json result() const;
+  template <class T>
+  T result() const {
+    return result().template get<T>();
+  }
+  // The raw result payload as the service stores it.
+  const std::optional<std::string>& result_payload() const;
+  // The execution's error when it FAILED, TIMED_OUT or was STOPPED.
+  const std::optional<ErrorObject>& error() const;
+  Timestamp start_timestamp() const;
+  std::optional<Timestamp> end_timestamp() const;
+
+  // --- Operations (all of them, children included, in creation order) ---
+  std::vector<TestOperation> operations() const;
+  std::vector<TestOperation> operations(OperationType type) const;
+  std::vector<TestOperation> operations(OperationStatus status) const;
+  std::size_t operation_count() const;
+  // The `occurrence`-th (0-based) operation named `name`, of any type. Throws std::out_of_range
+  // with a message listing the names that do exist when there is no such operation.
+  TestOperation operation(const std::string& name, std::size_t occurrence = 0) const;
+  std::optional<TestOperation> find_operation(const std::string& name,
+                                              std::size_t occurrence = 0) const;
+  // By position in creation order; throws std::out_of_range past the end.
+  TestOperation operation_at(std::size_t index) const;
+  // By operation Id; throws std::out_of_range naming the id when absent.
+  TestOperation operation_by_id(const std::string& id) const;
+
+  // The `occurrence`-th operation of the given type named `name`. Throw std::out_of_range (no
+  // such operation of that type) naming what exists.
+  StepOperation get_step(const std::string& name, std::size_t occurrence = 0) const;
+  WaitOperation get_wait(const std::string& name, std::size_t occurrence = 0) const;
+  ContextOperation get_context(const std::string& name, std::size_t occurrence = 0) const;
+  ContextOperation get_child_context(const std::string& name, std::size_t occurrence = 0) const {
+    return get_context(name, occurrence);
+  }
+  CallbackOperation get_callback(const std::string& name, std::size_t occurrence = 0) const;
+  InvokeOperation get_invoke(const std::string& name, std::size_t occurrence = 0) const;
+
+  // --- History (fetched from the emulator on first use, all pages, IncludeExecutionData=true) ---
+  const std::vector<Event>& history() const;
+  // The GetDurableExecutionHistory response body, {"Events":[...]}, every page merged.
+  Json history_json() const;
+
+  // --- Invocations and logs ---
+  const std::vector<InvocationRecord>& invocations() const;
+  std::size_t invocation_count() const;
+  // The SDK's log lines (JSON text, one per line) emitted during this execution's invocations.
+  const std::vector<std::string>& logs() const;
+  // logs() parsed; a line that is not JSON becomes a JSON string.
+  std::vector<Json> log_entries() const;
+
+  // A readable multi-line account: one block per invocation with each operation event (type,
+  // name, status, attempt, virtual time offset from the execution start, duration), the events
+  // the service produced between invocations (timers, callbacks), and the outcome.
+  std::string timeline() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+  template <class View>
+  View typed(OperationType type, const std::string& name, std::size_t occurrence) const;
+};
+
+// Writes timeline(), so that gtest failure output shows what happened.
+std::ostream& operator<<(std::ostream& os, const TestResult& result);
+
+}  // namespace durable::testing

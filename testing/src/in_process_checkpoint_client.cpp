@@ -1,0 +1,17 @@
+#include "in_process_checkpoint_client.hpp"
+
+namespace durable::testing::detail {
+
+CheckpointDurableExecutionResponse InProcessCheckpointClient::checkpoint(
+    const CheckpointDurableExecutionRequest& request) {
+  ++checkpoint_calls_;
+  return service_.checkpoint(request);
+}
+
+GetDurableExecutionStateResponse InProcessCheckpointClient::get_state(
+    const GetDurableExecutionStateRequest& request) {
+  ++get_state_calls_;
+  return service_.get_state(request);
+}
+
+}  // namespace durable::testing::detail

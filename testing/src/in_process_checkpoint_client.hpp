@@ -1,0 +1,34 @@
+// InProcessCheckpointClient: the SDK's CheckpointClient seam wired straight to an in-process
+// emulator Service, with no serialization or transport in between. The service's ApiErrors reach
+// the SDK unchanged, exactly as the HTTPS client would rethrow them.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "durable/checkpoint_client.hpp"
+#include "durable/emulator/service.hpp"
+
+namespace durable::testing::detail {
+
+class InProcessCheckpointClient final : public CheckpointClient {
+ public:
+  // `service` must outlive the client. Thread-safe as the Service is.
+  explicit InProcessCheckpointClient(emulator::Service& service) : service_(service) {}
+
+  CheckpointDurableExecutionResponse checkpoint(
+      const CheckpointDurableExecutionRequest& request) override;
+  GetDurableExecutionStateResponse get_state(
+      const GetDurableExecutionStateRequest& request) override;
+
+  // Calls made so far (successful or not).
+  std::size_t checkpoint_calls() const { return checkpoint_calls_.load(); }
+  std::size_t get_state_calls() const { return get_state_calls_.load(); }
+
+ private:
+  emulator::Service& service_;
+  std::atomic<std::size_t> checkpoint_calls_{0};
+  std::atomic<std::size_t> get_state_calls_{0};
+};
+
+}  // namespace durable::testing::detail

@@ -1,0 +1,158 @@
+#include "durable/testing/test_operation.hpp"
+
+#include <cmath>
+#include <string>
+
+namespace durable::testing {
+namespace {
+
+std::string describe(const Operation& op) {
+  std::string text(to_string(op.type));
+  text += " operation \"" + op.name.value_or("") + "\" (id " + op.id + ")";
+  return text;
+}
+
+}  // namespace
+
+TestOperation::TestOperation(std::shared_ptr<const std::vector<Operation>> all, std::size_t index)
+    : all_(std::move(all)), index_(index) {
+  if (!all_ || index_ >= all_->size()) {
+    throw std::out_of_range("TestOperation: index " + std::to_string(index_) +
+                            " is past the end of the operation list (size " +
+                            std::to_string(all_ ? all_->size() : 0) + ")");
+  }
+}
+
+std::vector<TestOperation> TestOperation::children() const {
+  std::vector<TestOperation> out;
+  for (std::size_t i = 0; i < all_->size(); ++i) {
+    const auto& candidate = (*all_)[i];
+    if (candidate.parent_id && *candidate.parent_id == op().id) out.emplace_back(all_, i);
+  }
+  return out;
+}
+
+void TestOperation::require_type(OperationType expected, const char* view) const {
+  if (op().type != expected) {
+    throw std::logic_error(std::string(view) + " needs a " + std::string(to_string(expected)) +
+                           " operation, but " + describe(op()) + " is a " +
+                           std::string(to_string(op().type)));
+  }
+}
+
+Json TestOperation::parse_payload(const std::optional<std::string>& payload,
+                                  const char* what) const {
+  if (!payload) {
+    throw std::runtime_error(describe(op()) + " has no " + what + " (status " +
+                             std::string(to_string(op().status)) + ")");
+  }
+  Json parsed = Json::parse(*payload, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    throw std::runtime_error(describe(op()) + ": the stored " + what + " is not JSON: " +
+                             payload->substr(0, 200));
+  }
+  return parsed;
+}
+
+// --- StepOperation ---
+
+StepOperation::StepOperation(const TestOperation& op) : TestOperation(op) {
+  require_type(OperationType::Step, "StepOperation");
+}
+
+std::int64_t StepOperation::attempts() const {
+  return op().step_details ? op().step_details->attempt.value_or(0) : 0;
+}
+
+std::optional<Timestamp> StepOperation::next_attempt_timestamp() const {
+  return op().step_details ? op().step_details->next_attempt_timestamp : std::nullopt;
+}
+
+std::optional<std::string> StepOperation::result_payload() const {
+  return op().step_details ? op().step_details->result : std::nullopt;
+}
+
+Json StepOperation::result_json() const { return parse_payload(result_payload(), "result"); }
+
+std::optional<ErrorObject> StepOperation::error() const {
+  return op().step_details ? op().step_details->error : std::nullopt;
+}
+
+// --- WaitOperation ---
+
+WaitOperation::WaitOperation(const TestOperation& op) : TestOperation(op) {
+  require_type(OperationType::Wait, "WaitOperation");
+}
+
+Timestamp WaitOperation::scheduled_end() const {
+  if (!op().wait_details || !op().wait_details->scheduled_end_timestamp) {
+    throw std::runtime_error("WAIT operation \"" + name() + "\" (id " + id() +
+                             ") has no ScheduledEndTimestamp");
+  }
+  return *op().wait_details->scheduled_end_timestamp;
+}
+
+std::int64_t WaitOperation::duration_seconds() const {
+  const auto ms = (scheduled_end() - start_timestamp()).count();
+  // The service stores both instants in milliseconds; round so that a start recorded a few
+  // milliseconds after the end was computed still yields the requested whole seconds.
+  return static_cast<std::int64_t>(std::llround(static_cast<double>(ms) / 1000.0));
+}
+
+// --- ContextOperation ---
+
+ContextOperation::ContextOperation(const TestOperation& op) : TestOperation(op) {
+  require_type(OperationType::Context, "ContextOperation");
+}
+
+std::optional<std::string> ContextOperation::result_payload() const {
+  return op().context_details ? op().context_details->result : std::nullopt;
+}
+
+Json ContextOperation::result_json() const { return parse_payload(result_payload(), "result"); }
+
+std::optional<ErrorObject> ContextOperation::error() const {
+  return op().context_details ? op().context_details->error : std::nullopt;
+}
+
+bool ContextOperation::replay_children() const {
+  return op().context_details && op().context_details->replay_children.value_or(false);
+}
+
+// --- CallbackOperation ---
+
+CallbackOperation::CallbackOperation(const TestOperation& op) : TestOperation(op) {
+  require_type(OperationType::Callback, "CallbackOperation");
+}
+
+std::string CallbackOperation::callback_id() const {
+  return op().callback_details ? op().callback_details->callback_id.value_or("") : "";
+}
+
+std::optional<std::string> CallbackOperation::result_payload() const {
+  return op().callback_details ? op().callback_details->result : std::nullopt;
+}
+
+Json CallbackOperation::result_json() const { return parse_payload(result_payload(), "result"); }
+
+std::optional<ErrorObject> CallbackOperation::error() const {
+  return op().callback_details ? op().callback_details->error : std::nullopt;
+}
+
+// --- InvokeOperation ---
+
+InvokeOperation::InvokeOperation(const TestOperation& op) : TestOperation(op) {
+  require_type(OperationType::ChainedInvoke, "InvokeOperation");
+}
+
+std::optional<std::string> InvokeOperation::result_payload() const {
+  return op().chained_invoke_details ? op().chained_invoke_details->result : std::nullopt;
+}
+
+Json InvokeOperation::result_json() const { return parse_payload(result_payload(), "result"); }
+
+std::optional<ErrorObject> InvokeOperation::error() const {
+  return op().chained_invoke_details ? op().chained_invoke_details->error : std::nullopt;
+}
+
+}  // namespace durable::testing

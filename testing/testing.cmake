@@ -1,0 +1,16 @@
+# durable::testing — DurableRunner, the in-process harness over the emulator and the SDK.
+# The harness ships gmock matchers, so it needs GTest even when this project's own tests are off.
+if(NOT TARGET GTest::gmock)
+  find_package(GTest REQUIRED)
+endif()
+
+durable_cc_library(NAME testing
+  INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
+  SRCS
+    src/durable_runner.cpp
+    src/in_process_checkpoint_client.cpp
+    src/invocation_status.cpp
+    src/test_operation.cpp
+    src/test_result.cpp
+    src/timeline.cpp
+  PUBLIC_DEPS durable::sdk durable::emulator GTest::gmock)
