@@ -68,7 +68,11 @@ bool Executor::run_to_completion(const std::string& arn, std::chrono::millisecon
     run_until_idle();
     if (is_done(service_, arn)) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (service_.has_invocation_work()) continue;  // another thread's invocation is running
+    if (service_.has_invocation_work()) {
+      // Another thread's invocation is running; give it the CPU instead of spinning.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
     if (virtual_time) {
       if (!advance_to_next_timer()) return false;
       continue;

@@ -79,6 +79,13 @@ class Service {
   StartExecutionResponse start_execution(const StartExecutionRequest& request);
 
   // The durable API. Each throws ApiError with the service's code and exact message.
+  // checkpoint() checks, in order: field formats of the updates and ClientToken (messages name
+  // the field), the execution (404), the ClientToken replay of the last response, the token
+  // (valid only for the invocation in flight and the current sequence, else
+  // "Invalid checkpoint token"), then the batch rules of PROTOCOL.md §5.2; a rejected batch
+  // changes nothing. The response holds the operations changed since the handler last saw them
+  // and omits CheckpointToken once the execution is terminal. get_state() needs the same token;
+  // its markers are valid for the current token sequence only ("Invalid marker").
   CheckpointDurableExecutionResponse checkpoint(const CheckpointDurableExecutionRequest& request);
   GetDurableExecutionStateResponse get_state(const GetDurableExecutionStateRequest& request);
   GetDurableExecutionResponse get_execution(const GetDurableExecutionRequest& request);
@@ -95,6 +102,9 @@ class Service {
   // Reports how the in-flight invocation `request_id` of `arn` ended: applies the output rules
   // (§5.4), records InvocationCompleted (then the terminal execution event, if any), and schedules
   // the next invocation when a trigger arrived meanwhile or the invocation failed.
+  // A failed invocation is retried after ServiceOptions::invocation_retry_delay; after
+  // max_consecutive_invocation_failures in a row the execution fails with the last error.
+  // Throws ApiError 400 when `request_id` is not the invocation in flight for `arn`.
   void complete_invocation(const std::string& arn, const std::string& request_id,
                            const InvocationOutcome& outcome);
   // Earliest armed timer (wait end, retry ready, execution timeout) across all executions.
