@@ -146,13 +146,21 @@ class Renderer {
 
 }  // namespace
 
+// Built with append rather than `"-" + string`: g++ 12 at -O2 reports a false -Wrestrict for
+// the latter (GCC bug 105329).
 std::string format_offset(milliseconds offset) {
-  return (offset.count() < 0 ? "-" : "+") + format_duration(offset < milliseconds(0) ? -offset : offset);
+  std::string text(offset.count() < 0 ? "-" : "+");
+  text += format_duration(offset < milliseconds(0) ? -offset : offset);
+  return text;
 }
 
 std::string format_duration(milliseconds duration) {
   auto ms = duration.count();
-  if (ms < 0) return "-" + format_duration(-duration);
+  if (ms < 0) {
+    std::string text("-");
+    text += format_duration(-duration);
+    return text;
+  }
   if (ms < 1000) return std::to_string(ms) + "ms";
   const long long days = ms / 86'400'000;
   ms %= 86'400'000;
