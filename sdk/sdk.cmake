@@ -7,7 +7,12 @@ set(_durable_sdk_srcs
   src/logger.cpp
   src/checkpoint_batcher.cpp
   src/execution_state.cpp
+  src/operation_support.cpp
   src/durable_context.cpp
+  src/invoke.cpp
+  src/callback.cpp
+  src/wait_for_callback.cpp
+  src/wait_for_condition.cpp
   src/invocation.cpp)
 # The utilities (ids, durations, retry strategies) are written alongside; take whichever exist.
 foreach(_util operation_id duration retry_strategy)

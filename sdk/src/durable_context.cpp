@@ -7,54 +7,30 @@
 #include "durable/operation_id.hpp"
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
+#include "operation_support.hpp"
 
 namespace durable {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 256;
-constexpr std::int64_t kMaxDelaySeconds = 31'622'400;
-
-// Names travel to the service as-is; it accepts printable ASCII, 1..256 characters.
-void validate_name(const OperationName& name) {
-  if (!name || name->empty()) return;
-  if (name->size() > kMaxNameLength) {
-    throw ValidationError("operation name is " + std::to_string(name->size()) +
-                          " characters long; at most 256 are allowed: \"" +
-                          name->substr(0, 40) + "...\"");
-  }
-  for (char c : *name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u > 0x7E) {
-      std::string shown;
-      for (char d : *name) {
-        const auto v = static_cast<unsigned char>(d);
-        if (v >= 0x20 && v <= 0x7E) {
-          shown += d;
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02X", v);
-          shown += buf;
-        }
-      }
-      throw ValidationError("operation name \"" + shown +
-                            "\" is invalid: only printable ASCII characters (0x20-0x7E) are "
-                            "allowed");
-    }
-  }
-}
-
-std::optional<std::string> normalized(const OperationName& name) {
-  if (!name || name->empty()) return std::nullopt;
-  return name;
-}
+using detail::check_replay;
+using detail::kMaxDelaySeconds;
+using detail::make_update;
+using detail::normalized;
+using detail::OpSite;
+using detail::stored_or;
+using detail::validate_name;
 
 const RetryStrategy& default_retry_strategy() {
   static const RetryStrategy strategy = retry_presets::default_strategy();
   return strategy;
 }
 
-ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback) {
-  return stored ? *stored : fallback;
+// The failed context's error as the caller sees it: ChildContextError unless the operation
+// (wait_for_callback) maps it to its own error type.
+[[noreturn]] void throw_child_failure(const std::string& context_id, ErrorObject error,
+                                      const detail::ChildFailure& on_failure) {
+  if (on_failure) on_failure(context_id, error);
+  throw ChildContextError(std::move(error));
 }
 
 }  // namespace
@@ -89,56 +65,6 @@ Logger& DurableContext::logger() {
 bool DurableContext::is_replaying() const { return replaying_; }
 
 const std::string& DurableContext::execution_arn() const { return state_->execution_arn(); }
-
-namespace {
-
-// Shared bookkeeping of the operation methods below; kept out of the public header.
-struct OpSite {
-  std::string id;
-  std::optional<std::string> name;
-};
-
-OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,
-                            OperationType type, OperationAction action, std::string_view sub_type) {
-  OperationUpdate u;
-  u.id = site.id;
-  u.parent_id = parent_id;
-  u.name = site.name;
-  u.type = type;
-  u.sub_type = std::string(sub_type);
-  u.action = action;
-  return u;
-}
-
-std::string describe(OperationType type, const std::optional<std::string>& name,
-                     const std::optional<std::string>& sub_type) {
-  std::string out(to_string(type));
-  out += " (name ";
-  out += name ? "\"" + *name + "\"" : std::string("<none>");
-  out += ", subtype ";
-  out += sub_type ? *sub_type : std::string("<none>");
-  out += ")";
-  return out;
-}
-
-}  // namespace
-
-// Replay must meet the same kind of operation it checkpointed at this position; anything else
-// means the handler's control flow changed between invocations.
-static void check_replay(detail::ExecutionState& state, const Operation& op, OperationType type,
-                         const std::optional<std::string>& name, std::string_view sub_type) {
-  const std::optional<std::string> stored_name = normalized(op.name);
-  const bool type_ok = op.type == type;
-  const bool name_ok = stored_name == name;
-  const bool sub_type_ok = !op.sub_type || *op.sub_type == sub_type;
-  if (type_ok && name_ok && sub_type_ok) return;
-  const std::string message =
-      "non-deterministic execution: operation " + op.id + " was checkpointed as " +
-      describe(op.type, stored_name, op.sub_type) + " but the handler now calls " +
-      describe(type, name, std::string(sub_type)) + " at that position";
-  state.fail(ErrorObject{"NonDeterministicExecutionError", message, std::nullopt, std::nullopt},
-             std::make_exception_ptr(NonDeterministicExecutionError(message)));
-}
 
 void DurableContext::advance_replay() {
   if (replaying_ && !pinned_replay_ &&
@@ -287,7 +213,9 @@ void DurableContext::wait(Duration duration, OperationName name) {
   state_->suspend();
 }
 
-detail::RawResult DurableContext::child_raw(OperationName name, const detail::ChildBody& body) {
+detail::RawResult DurableContext::child_raw(OperationName name, const detail::ChildBody& body,
+                                            std::string_view sub_type,
+                                            const detail::ChildFailure& on_failure) {
   state_->enter();
   validate_name(name);
   const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
@@ -295,7 +223,7 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
   bool rebuild = false;  // SUCCEEDED with ReplayChildren: re-run the body, checkpoint nothing
   bool child_replaying = false;
   if (const Operation* op = state_->find(site.id)) {
-    check_replay(*state_, *op, OperationType::Context, site.name, subtype::kRunInChildContext);
+    check_replay(*state_, *op, OperationType::Context, site.name, sub_type);
     const auto& details = op->context_details;
     if (op->status == OperationStatus::Succeeded) {
       if (!(details && details->replay_children.value_or(false))) {
@@ -311,7 +239,7 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
                            std::nullopt, std::nullopt};
       ErrorObject error = stored_or(details ? details->error : std::nullopt, fallback);
       advance_replay();
-      throw ChildContextError(std::move(error));
+      throw_child_failure(site.id, std::move(error), on_failure);
     } else {
       // STARTED: an earlier invocation suspended inside; the body resumes from its checkpoints.
       child_replaying = state_->existed_at_start(operation_id(site.id, 1));
@@ -319,7 +247,7 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
   } else {
     replaying_ = false;
     state_->enqueue(make_update(site, context_id_, OperationType::Context, OperationAction::Start,
-                                subtype::kRunInChildContext));
+                                sub_type));
   }
 
   DurableContext child(state_, site.id, site.name, child_replaying);
@@ -336,13 +264,16 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
     if (rebuild) throw;  // the context already succeeded; nothing may be checkpointed for it
     const ErrorObject error = detail::error_object_from(std::current_exception());
     OperationUpdate fail = make_update(site, context_id_, OperationType::Context,
-                                       OperationAction::Fail, subtype::kRunInChildContext);
+                                       OperationAction::Fail, sub_type);
     fail.error = error;
     state_->checkpoint(std::move(fail));
     const Operation* after = state_->find(site.id);
     advance_replay();
-    throw ChildContextError(stored_or(
-        after && after->context_details ? after->context_details->error : std::nullopt, error));
+    throw_child_failure(site.id,
+                        stored_or(after && after->context_details ? after->context_details->error
+                                                                  : std::nullopt,
+                                  error),
+                        on_failure);
   }
 
   if (rebuild) {
@@ -350,7 +281,7 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
     return {site.id, std::move(out.payload)};
   }
   OperationUpdate succeed = make_update(site, context_id_, OperationType::Context,
-                                        OperationAction::Succeed, subtype::kRunInChildContext);
+                                        OperationAction::Succeed, sub_type);
   if (out.payload && out.payload->size() > detail::kChildResultInlineLimit) {
     succeed.payload = out.summary.value_or("");
     succeed.context_options = ContextOptions{true};

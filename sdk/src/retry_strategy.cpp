@@ -1,5 +1,7 @@
 #include "durable/retry_strategy.hpp"
 
+#include "durable/wait_strategy.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -140,25 +142,41 @@ double to_ms(Duration d) { return static_cast<double>(d.as_milliseconds().count(
 
 }  // namespace
 
+namespace detail {
+
+std::function<Duration(int attempt)> exponential_backoff(const char* config_name, int max_attempts,
+                                                         Duration initial_delay, Duration max_delay,
+                                                         double backoff_rate, JitterStrategy jitter,
+                                                         std::function<double()> random) {
+  validate_common(config_name, max_attempts, initial_delay, max_delay);
+  if (!std::isfinite(backoff_rate) || backoff_rate < 1.0) {
+    throw std::invalid_argument(std::string(config_name) +
+                                ".backoff_rate must be a finite number >= 1 (got " +
+                                std::to_string(backoff_rate) + ")");
+  }
+  return [initial_ms = to_ms(initial_delay), max_ms = to_ms(max_delay), rate = backoff_rate,
+          jitter, random = std::move(random)](int attempt) {
+    check_attempts_made(attempt);
+    // A zero initial delay would make 0 × inf = NaN once the power overflows.
+    double base_ms = initial_ms == 0 ? 0 : initial_ms * std::pow(rate, attempt - 1);
+    if (!std::isfinite(base_ms) || base_ms > max_ms) base_ms = max_ms;
+    return final_delay(base_ms, jitter, random);
+  };
+}
+
+}  // namespace detail
+
 RetryStrategy create_retry_strategy(RetryStrategyConfig cfg) {
   static constexpr const char* kName = "RetryStrategyConfig";
-  validate_common(kName, cfg.max_attempts, cfg.initial_delay, cfg.max_delay);
-  if (!std::isfinite(cfg.backoff_rate) || cfg.backoff_rate < 1.0) {
-    throw std::invalid_argument(std::string(kName) +
-                                ".backoff_rate must be a finite number >= 1 (got " +
-                                std::to_string(cfg.backoff_rate) + ")");
-  }
+  auto backoff = detail::exponential_backoff(kName, cfg.max_attempts, cfg.initial_delay,
+                                             cfg.max_delay, cfg.backoff_rate, cfg.jitter,
+                                             std::move(cfg.random));
   ErrorFilter filter(cfg.retryable_errors, std::move(cfg.retryable_error_types), kName);
   return [filter = std::move(filter), max_attempts = cfg.max_attempts,
-          initial_ms = to_ms(cfg.initial_delay), max_ms = to_ms(cfg.max_delay),
-          rate = cfg.backoff_rate, jitter = cfg.jitter,
-          random = std::move(cfg.random)](const ErrorObject& error, int attempts_made) {
+          backoff = std::move(backoff)](const ErrorObject& error, int attempts_made) {
     check_attempts_made(attempts_made);
     if (attempts_made >= max_attempts || !filter.matches(error)) return RetryDecision::no_retry();
-    // A zero initial delay would make 0 × inf = NaN once the power overflows.
-    double base_ms = initial_ms == 0 ? 0 : initial_ms * std::pow(rate, attempts_made - 1);
-    if (!std::isfinite(base_ms) || base_ms > max_ms) base_ms = max_ms;
-    return RetryDecision::retry(final_delay(base_ms, jitter, random));
+    return RetryDecision::retry(backoff(attempts_made));
   };
 }
 

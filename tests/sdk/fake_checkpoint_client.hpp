@@ -3,7 +3,10 @@
 // records every request, serves paged state, and can be told to fail.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,11 +88,44 @@ class FakeCheckpointClient : public CheckpointClient {
     for (auto& op : ops_) {
       if (op.type == OperationType::Wait && op.status == OperationStatus::Started) {
         op.status = OperationStatus::Succeeded;
+        op.end_timestamp = tick();
       }
       if (op.type == OperationType::Step && op.status == OperationStatus::Pending) {
         op.status = OperationStatus::Ready;
       }
     }
+  }
+
+  // The invoked function finished: status SUCCEEDED (with `result`), FAILED, TIMED_OUT or
+  // STOPPED (with `error`). Stamps the end time from the fake's monotonic clock.
+  void complete_invoke(const std::string& id, OperationStatus status,
+                       std::optional<std::string> result = std::nullopt,
+                       std::optional<ErrorObject> error = std::nullopt) {
+    Operation& op = must_find(id, OperationType::ChainedInvoke);
+    op.status = status;
+    op.end_timestamp = tick();
+    auto& d = op.chained_invoke_details ? *op.chained_invoke_details
+                                        : op.chained_invoke_details.emplace();
+    d.result = std::move(result);
+    d.error = std::move(error);
+  }
+
+  // The external system (or a timer) completed the callback.
+  void complete_callback(const std::string& id, OperationStatus status,
+                         std::optional<std::string> result = std::nullopt,
+                         std::optional<ErrorObject> error = std::nullopt) {
+    Operation& op = must_find(id, OperationType::Callback);
+    op.status = status;
+    op.end_timestamp = tick();
+    op.callback_details->result = std::move(result);
+    op.callback_details->error = std::move(error);
+  }
+
+  // Fires only the WAIT with this id (e.g. an invoke's timer), leaving other timers alone.
+  void fire_wait(const std::string& id) {
+    Operation& op = must_find(id, OperationType::Wait);
+    op.status = OperationStatus::Succeeded;
+    op.end_timestamp = tick();
   }
 
   CheckpointDurableExecutionResponse checkpoint(
@@ -134,7 +170,18 @@ class FakeCheckpointClient : public CheckpointClient {
   }
 
  private:
-  static void apply(Operation& op, const OperationUpdate& u) {
+  Timestamp tick() { return Timestamp(std::chrono::milliseconds(++clock_ms_)); }
+
+  Operation& must_find(const std::string& id, OperationType type) {
+    Operation* op = find(id);
+    if (!op || op->type != type) {
+      throw std::logic_error("fake service: no " + std::string(to_string(type)) +
+                             " operation " + id);
+    }
+    return *op;
+  }
+
+  void apply(Operation& op, const OperationUpdate& u) {
     switch (u.type) {
       case OperationType::Step: {
         auto& d = op.step_details ? *op.step_details : op.step_details.emplace();
@@ -153,14 +200,37 @@ class FakeCheckpointClient : public CheckpointClient {
         if (u.action == OperationAction::Retry) {
           op.status = OperationStatus::Pending;
           d.error = u.error;
+          d.result = u.payload;  // wait_for_condition carries its state here
           d.attempt = finished + 1;
         }
         break;
       }
       case OperationType::Wait:
-        op.status = OperationStatus::Started;
-        op.wait_details = WaitDetails{};
+        if (u.action == OperationAction::Cancel) {
+          op.status = OperationStatus::Cancelled;
+          op.end_timestamp = tick();
+        } else {
+          op.status = OperationStatus::Started;
+          op.wait_details = WaitDetails{};
+        }
         break;
+      case OperationType::Callback:
+        op.status = OperationStatus::Started;
+        op.callback_details = CallbackDetails{"cb-" + op.id.substr(0, 12), {}, {}};
+        break;
+      case OperationType::ChainedInvoke: {
+        auto& d = op.chained_invoke_details ? *op.chained_invoke_details
+                                            : op.chained_invoke_details.emplace();
+        if (u.action == OperationAction::Cancel) {
+          // As the service: CANCEL stops the invoke and keeps the error it carries.
+          op.status = OperationStatus::Stopped;
+          op.end_timestamp = tick();
+          d.error = u.error;
+        } else {
+          op.status = OperationStatus::Started;
+        }
+        break;
+      }
       case OperationType::Context: {
         auto& d = op.context_details ? *op.context_details : op.context_details.emplace();
         if (u.action == OperationAction::Start) op.status = OperationStatus::Started;
@@ -184,6 +254,7 @@ class FakeCheckpointClient : public CheckpointClient {
   std::vector<std::vector<Operation>> pages_;
   std::optional<std::string> execution_result_;
   int token_counter_ = 0;
+  std::int64_t clock_ms_ = 1'000'000;
 };
 
 // Runs invocations until the execution is no longer PENDING (advancing time in between), at most

@@ -1,12 +1,15 @@
 // Umbrella header of the durable execution SDK.
 #pragma once
 
+#include "durable/callback.hpp"
+#include "durable/callback_config.hpp"
 #include "durable/checkpoint_client.hpp"
 #include "durable/child_config.hpp"
 #include "durable/duration.hpp"
 #include "durable/durable_context.hpp"
 #include "durable/errors.hpp"
 #include "durable/invocation.hpp"
+#include "durable/invoke_config.hpp"
 #include "durable/logger.hpp"
 #include "durable/model.hpp"
 #include "durable/operation_id.hpp"
@@ -14,3 +17,7 @@
 #include "durable/serdes.hpp"
 #include "durable/step_config.hpp"
 #include "durable/step_context.hpp"
+#include "durable/wait_for_callback_context.hpp"
+#include "durable/wait_for_condition_check_context.hpp"
+#include "durable/wait_for_condition_config.hpp"
+#include "durable/wait_strategy.hpp"

@@ -14,9 +14,11 @@
 // Thread-safety: a DurableContext belongs to the thread that runs its handler (or child body);
 // SDK calls from any other thread throw std::logic_error.
 //
-// Extension points: further operations (invoke, callbacks, wait_for_condition, parallel, map)
-// are added as members here that take a position with next_operation_id-style bookkeeping in
-// detail::ExecutionState and reuse its replay lookup, checkpoint queue and suspension.
+// Extension points: further operations (parallel, map) are added as members here that take a
+// position with the context counter, and reuse detail::ExecutionState's replay lookup, checkpoint
+// queue and suspension; sdk/src has one file per operation (step and wait live in
+// durable_context.cpp, then invoke.cpp, callback.cpp, wait_for_callback.cpp,
+// wait_for_condition.cpp) and operation_support.hpp holds their shared bookkeeping.
 #pragma once
 
 #include <cstdint>
@@ -24,16 +26,24 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "durable/callback.hpp"
+#include "durable/callback_config.hpp"
 #include "durable/child_config.hpp"
 #include "durable/duration.hpp"
 #include "durable/errors.hpp"
 #include "durable/logger.hpp"
+#include "durable/model/enums.hpp"
 #include "durable/serdes.hpp"
 #include "durable/step_config.hpp"
 #include "durable/step_context.hpp"
+#include "durable/invoke_config.hpp"
+#include "durable/wait_for_callback_context.hpp"
+#include "durable/wait_for_condition_check_context.hpp"
+#include "durable/wait_for_condition_config.hpp"
 
 namespace durable {
 
@@ -60,6 +70,43 @@ struct ChildOutput {
   std::optional<std::string> summary;  // summary_generator output, only for oversized payloads
 };
 using ChildBody = std::function<ChildOutput(DurableContext&)>;
+// Throws the error a failed child context surfaces as (called with the context's id and its
+// checkpointed ErrorObject); returning instead means "ChildContextError".
+using ChildFailure = std::function<void(const std::string& context_id, const ErrorObject& error)>;
+
+// Payload types as invoke sends them: string literals, C strings and string views are sent as
+// std::string (their JSON encoding is a JSON string); everything else as its decayed type.
+template <class P>
+struct InvokePayload {
+  using type = std::conditional_t<!std::is_same_v<std::decay_t<P>, Json> &&
+                                      std::is_convertible_v<const P&, std::string_view>,
+                                  std::string, std::decay_t<P>>;
+};
+template <class P>
+using invoke_payload_t = typename InvokePayload<P>::type;
+
+// What invoke needs besides the payload.
+struct InvokeRequest {
+  std::string function_name;
+  std::optional<Duration> timeout;
+  std::optional<std::string> tenant_id;
+};
+// Serializes the invoke payload for the operation with the given id (throws SerDesError).
+using PayloadEncoder = std::function<std::string(const std::string& operation_id)>;
+
+// One check of wait_for_condition, with the state already (de)serialized.
+struct ConditionOutcome {
+  std::string state;  // serialized new state
+  WaitForConditionDecision decision;
+};
+using ConditionBody = std::function<ConditionOutcome(const std::optional<std::string>& stored,
+                                                     WaitForConditionCheckContext&)>;
+
+// wait_for_callback's user parts with the value type erased: the submitter, and the conversion of
+// the callback's raw Result into the operation's checkpointed Payload (operation id given).
+using Submitter = std::function<void(const std::string& callback_id, WaitForCallbackContext&)>;
+using CallbackTranscoder = std::function<std::optional<std::string>(
+    const std::optional<std::string>& raw_result, const std::string& operation_id)>;
 
 // What a completed operation hands back to the typed wrapper.
 struct RawResult {
@@ -124,6 +171,76 @@ class DurableContext {
   T run_in_child_context(F&& fn, OperationName name = std::nullopt,
                          std::type_identity_t<ChildConfig<T>> config = {});
 
+  // Calls the Lambda function `function_name` (a name, partial or full ARN, qualifier allowed)
+  // with `payload` and returns its result (SDK-SEMANTICS.md §3.3, DESIGN.md §4).
+  // Validation (ValidationError, before anything is checkpointed): function_name 1..256
+  // characters; config.timeout at least one second; config.tenant_id 1..256 characters of
+  // [a-zA-Z0-9._:/=+-@ ]; the operation name as for every operation. A payload the SerDes cannot
+  // encode is a fatal SerDesError (the execution fails; nothing is checkpointed).
+  // Checkpoints (synchronously): CHAINED_INVOKE START (SubType "ChainedInvoke", Payload = the
+  // encoded payload, ChainedInvokeOptions{FunctionName, TenantId}). With a timeout, a companion
+  // WAIT START of the timeout goes in the same batch: its id is operation_id(<invoke id>, 1) (the
+  // first position in the invoke's own id namespace, which nothing else uses), ParentId and
+  // parent are the invoke's, SubType "Wait", Name "<name> timeout" (just "timeout" if unnamed).
+  // Then the invocation suspends until the service re-invokes it.
+  // Outcome, identical on first run and replay:
+  //  * invoke SUCCEEDED → the Result decoded with serdes_result (absent/empty → R{});
+  //  * FAILED / STOPPED → InvokeError rebuilt from the invoked function's ErrorObject;
+  //  * TIMED_OUT (the function exceeded its own timeout) → InvokeError whose message says it
+  //    timed out (error_type() kInvokeTimeoutErrorType unless the service named one);
+  //  * timer and invoke race: whichever finished first wins (end timestamps decide when both
+  //    finished while the invocation was suspended; ties go to the invoke). If the timer wins
+  //    while the invoke still runs, a CHAINED_INVOKE CANCEL carrying the timeout error is
+  //    checkpointed (synchronously) and InvokeError {kInvokeTimeoutErrorType, "invoke of
+  //    function 'f' timed out after N seconds"} is thrown; if the invoke wins while the timer
+  //    still runs, a WAIT CANCEL is queued. (On the real service a timer can fire between the
+  //    SDK's read and its CANCEL; the emulator's virtual clock never races this way.)
+  //  * neither finished → suspends again.
+  template <class R = Json, class P>
+  R invoke(const std::string& function_name, const P& payload, OperationName name = std::nullopt,
+           std::type_identity_t<InvokeConfig<detail::invoke_payload_t<P>, R>> config = {});
+
+  // Creates a callback an external system completes through the service
+  // (SDK-SEMANTICS.md §3.4). Checkpoints CALLBACK START (SubType "Callback") synchronously, with
+  // CallbackOptions carrying only the configured timeouts (none → no CallbackOptions), and returns
+  // the Callback holding the service-minted id. Validation (ValidationError, before any
+  // checkpoint): the name; timeout and heartbeat_timeout zero or at least one second.
+  // Replay: returns the same Callback without checkpointing and never throws for the callback's
+  // outcome, which Callback::result() reports.
+  template <class T = std::string>
+  Callback<T> create_callback(OperationName name = std::nullopt,
+                              std::type_identity_t<CallbackConfig<T>> config = {});
+
+  // Creates a callback, hands its id to `submitter(callback_id, WaitForCallbackContext&)` and
+  // waits for the answer (SDK-SEMANTICS.md §3.5, PROTOCOL.md §7.1, §10.3). Checkpoints a CONTEXT
+  // (SubType "WaitForCallback", Name = name; START queued) containing, at positions 1 and 2,
+  // CALLBACK "<name> create callback id" and STEP "<name> submitter" (just "create callback id" /
+  // "submitter" if unnamed; the submitter is retried with config.retry_strategy), then CONTEXT
+  // SUCCEED with the result encoded by config.serdes, or CONTEXT FAIL.
+  // Errors (first run and replay alike): CallbackTimeoutError, CallbackExternalError as
+  // Callback::result() reports them; CallbackSubmitterError when the submitter failed for good.
+  // Validation as create_callback, before anything is checkpointed.
+  // Replay: SUCCEEDED → the stored result; STARTED → the body re-runs over its checkpoints (the
+  // submitter does not run again once it succeeded) and suspends while the callback is open.
+  template <class T = std::string, class F>
+  T wait_for_callback(F&& submitter, OperationName name = std::nullopt,
+                      std::type_identity_t<WaitForCallbackConfig<T>> config = {});
+
+  // Polls `check(state, WaitForConditionCheckContext&) -> S` until config.wait_strategy says
+  // stop, and returns the last state (SDK-SEMANTICS.md §3.6, PROTOCOL.md §10.2).
+  // One STEP operation, SubType "WaitForCondition": START (queued) before each check that runs;
+  // after the check, wait_strategy(new_state, attempt) decides: continue_waiting(d) → STEP RETRY
+  // with Payload = the encoded state and NextAttemptDelaySeconds = max(1, d) (no Error), then
+  // suspend; stop_polling() → STEP SUCCEED with the encoded state. If check or wait_strategy
+  // throws → STEP FAIL and WaitForConditionError (error_type() = the thrown error's type).
+  // The state handed to a check is the checkpointed state of the previous poll, else
+  // config.initial_state. Validation: the name; wait_strategy must be set (ValidationError).
+  // Replay: SUCCEEDED → the stored state; FAILED → WaitForConditionError; PENDING (delay not
+  // over) → suspend; READY/STARTED → the next check runs. Returns deserialize(serialize(state)).
+  template <class S, class F>
+  S wait_for_condition(F&& check, WaitForConditionConfig<S> config,
+                       OperationName name = std::nullopt);
+
   // Replay-aware logger of this context (see logger.hpp). Lines carry this context's operation
   // id and name (none at the root).
   Logger& logger();
@@ -142,7 +259,19 @@ class DurableContext {
 
   detail::RawResult step_raw(OperationName name, RetryStrategy strategy, StepSemantics semantics,
                              const detail::StepBody& body);
-  detail::RawResult child_raw(OperationName name, const detail::ChildBody& body);
+  detail::RawResult child_raw(OperationName name, const detail::ChildBody& body,
+                              std::string_view sub_type = subtype::kRunInChildContext,
+                              const detail::ChildFailure& on_failure = {});
+  detail::RawResult invoke_raw(OperationName name, const detail::InvokeRequest& request,
+                               const detail::PayloadEncoder& encode_payload);
+  detail::CallbackHandle callback_raw(OperationName name, Duration timeout,
+                                      Duration heartbeat_timeout);
+  detail::RawResult wait_for_callback_raw(OperationName name, Duration timeout,
+                                          Duration heartbeat_timeout, RetryStrategy retry_strategy,
+                                          const detail::Submitter& submitter,
+                                          const detail::CallbackTranscoder& transcode);
+  detail::RawResult wait_for_condition_raw(OperationName name, bool has_wait_strategy,
+                                           const detail::ConditionBody& body);
   // Leaves replay mode once the next position of this context has nothing checkpointed, so code
   // after the last replayed operation logs.
   void advance_replay();
@@ -212,6 +341,100 @@ T DurableContext::run_in_child_context(F&& fn, OperationName name,
         });
     return deserialize_result<T>(*serdes, raw);
   }
+}
+
+template <class R, class P>
+R DurableContext::invoke(const std::string& function_name, const P& payload, OperationName name,
+                         std::type_identity_t<InvokeConfig<detail::invoke_payload_t<P>, R>> config) {
+  using Payload = detail::invoke_payload_t<P>;
+  auto payload_serdes = detail::serdes_or_default<Payload>(std::move(config.serdes_payload));
+  detail::InvokeRequest request{function_name, config.timeout, std::move(config.tenant_id)};
+  const detail::RawResult raw = invoke_raw(
+      std::move(name), request, [&](const std::string& operation_id) -> std::string {
+        const SerDesContext ctx{operation_id, execution_arn()};
+        try {
+          if constexpr (std::is_same_v<Payload, std::decay_t<P>>) {
+            return payload_serdes->serialize(payload, ctx);
+          } else {
+            return payload_serdes->serialize(Payload(payload), ctx);
+          }
+        } catch (const std::exception& e) {
+          throw SerDesError("cannot serialize the payload of the invoke of function '" +
+                            function_name + "' (operation " + operation_id + "): " + e.what());
+        }
+      });
+  if constexpr (!std::is_void_v<R>) {
+    if (!config.serdes_result && (!raw.payload || raw.payload->empty())) {
+      if constexpr (std::is_default_constructible_v<R>) return R{};
+    }
+    auto result_serdes = detail::serdes_or_default<R>(std::move(config.serdes_result));
+    return deserialize_result<R>(*result_serdes, raw);
+  }
+}
+
+template <class T>
+Callback<T> DurableContext::create_callback(OperationName name,
+                                            std::type_identity_t<CallbackConfig<T>> config) {
+  detail::CallbackHandle handle =
+      callback_raw(std::move(name), config.timeout, config.heartbeat_timeout);
+  return Callback<T>(std::move(handle), config.serdes ? std::move(config.serdes)
+                                                      : detail::default_callback_serdes<T>());
+}
+
+template <class T, class F>
+T DurableContext::wait_for_callback(F&& submitter, OperationName name,
+                                    std::type_identity_t<WaitForCallbackConfig<T>> config) {
+  std::shared_ptr<SerDes<T>> serdes =
+      config.serdes ? std::move(config.serdes) : detail::default_callback_serdes<T>();
+  const detail::RawResult raw = wait_for_callback_raw(
+      std::move(name), config.timeout, config.heartbeat_timeout, std::move(config.retry_strategy),
+      [&submitter](const std::string& callback_id, WaitForCallbackContext& wc) {
+        std::invoke(submitter, callback_id, wc);
+      },
+      [&](const std::optional<std::string>& result,
+          const std::string& operation_id) -> std::optional<std::string> {
+        const SerDesContext ctx{operation_id, execution_arn()};
+        T value = [&] {
+          try {
+            return serdes->deserialize(result ? std::string_view(*result) : std::string_view(),
+                                       ctx);
+          } catch (const std::exception& e) {
+            throw SerDesError("cannot deserialize the result of callback " + operation_id + ": " +
+                              e.what());
+          }
+        }();
+        return detail::serialize_value<T>(*serdes, value, ctx);
+      });
+  return deserialize_result<T>(*serdes, raw);
+}
+
+template <class S, class F>
+S DurableContext::wait_for_condition(F&& check, WaitForConditionConfig<S> config,
+                                     OperationName name) {
+  auto serdes = detail::serdes_or_default<S>(std::move(config.serdes));
+  const bool has_strategy = static_cast<bool>(config.wait_strategy);
+  const detail::RawResult raw = wait_for_condition_raw(
+      std::move(name), has_strategy,
+      [&](const std::optional<std::string>& stored,
+          WaitForConditionCheckContext& cc) -> detail::ConditionOutcome {
+        const SerDesContext ctx{cc.operation_id(), execution_arn()};
+        std::optional<S> restored;
+        if (stored) {
+          try {
+            restored.emplace(serdes->deserialize(*stored, ctx));
+          } catch (const std::exception& e) {
+            throw SerDesError("cannot deserialize the state of wait_for_condition " +
+                              cc.operation_id() + ": " + e.what());
+          }
+        }
+        const S& state = restored ? *restored : config.initial_state;
+        S next = std::invoke(check, state, cc);
+        detail::ConditionOutcome out;
+        out.state = detail::serialize_value<S>(*serdes, next, ctx);
+        out.decision = config.wait_strategy(next, cc.attempt());
+        return out;
+      });
+  return deserialize_result<S>(*serdes, raw);
 }
 
 }  // namespace durable

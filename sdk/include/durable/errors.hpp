@@ -54,16 +54,49 @@ class ChildContextError : public CallableRuntimeError {
   using CallableRuntimeError::CallableRuntimeError;
 };
 
-// A chained invoke failed, timed out or was stopped.
+// ErrorType of the InvokeError thrown when InvokeConfig::timeout elapses before the invoked
+// function finishes (also the default type when the service reports the invoke TIMED_OUT
+// without an error of its own).
+inline constexpr const char* kInvokeTimeoutErrorType = "InvokeTimeoutError";
+// ErrorTypes the service puts on a TIMED_OUT callback (PROTOCOL.md §8.1).
+inline constexpr const char* kCallbackTimeoutErrorType = "Callback.Timeout";
+inline constexpr const char* kCallbackHeartbeatErrorType = "Callback.Heartbeat";
+
+// A chained invoke failed, timed out or was stopped. error_type() is the invoked function's error
+// type, or kInvokeTimeoutErrorType when it timed out; what() then contains "timed out".
 class InvokeError : public CallableRuntimeError {
  public:
   using CallableRuntimeError::CallableRuntimeError;
 };
 
-// A callback failed, timed out or its submitter failed.
+// A callback failed, timed out or its submitter failed. The subclasses tell which.
 class CallbackError : public CallableRuntimeError {
  public:
   using CallableRuntimeError::CallableRuntimeError;
+};
+
+// The callback timed out: no answer within CallbackConfig::timeout (error_type()
+// "Callback.Timeout"), or no heartbeat within heartbeat_timeout ("Callback.Heartbeat").
+class CallbackTimeoutError : public CallbackError {
+ public:
+  using CallbackError::CallbackError;
+  bool is_heartbeat_timeout() const noexcept {
+    return error_type() == kCallbackHeartbeatErrorType;
+  }
+};
+
+// The external system completed the callback with a failure (or it was cancelled/stopped); the
+// error carries the ErrorType, ErrorMessage, ErrorData and StackTrace that system sent.
+class CallbackExternalError : public CallbackError {
+ public:
+  using CallbackError::CallbackError;
+};
+
+// The submitter of a wait_for_callback failed for good (its retry strategy declined another
+// attempt); the error is the submitter's own.
+class CallbackSubmitterError : public CallbackError {
+ public:
+  using CallbackError::CallbackError;
 };
 
 // A wait-for-condition check failed or ran out of attempts.

@@ -50,4 +50,16 @@ class JsonSerDes final : public SerDes<T> {
   }
 };
 
+// Text stored as-is in both directions: the default of callbacks whose value type is
+// std::string, whose result is exactly the text the external system sent.
+class PassThroughSerDes final : public SerDes<std::string> {
+ public:
+  std::string serialize(const std::string& value, const SerDesContext&) const override {
+    return value;
+  }
+  std::string deserialize(std::string_view data, const SerDesContext&) const override {
+    return std::string(data);
+  }
+};
+
 }  // namespace durable

@@ -1,0 +1,56 @@
+// CallbackConfig and WaitForCallbackConfig: options of create_callback and wait_for_callback
+// (SDK-SEMANTICS.md §4, PROTOCOL.md §8.1).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "durable/duration.hpp"
+#include "durable/retry_strategy.hpp"
+#include "durable/serdes.hpp"
+
+namespace durable {
+
+template <class T>
+struct CallbackConfig {
+  // How long the external system has to complete the callback; zero: no limit. Otherwise at
+  // least one second, sent as whole seconds (CallbackOptions.TimeoutSeconds). Expiry makes
+  // result() throw CallbackTimeoutError ("Callback.Timeout").
+  Duration timeout{};
+  // Longest gap allowed between heartbeats of the external system; zero: no heartbeat needed.
+  // Otherwise at least one second (CallbackOptions.HeartbeatTimeoutSeconds). Expiry makes
+  // result() throw CallbackTimeoutError ("Callback.Heartbeat").
+  Duration heartbeat_timeout{};
+  // Decodes the text the external system sent. Empty: detail::default_callback_serdes<T>().
+  std::shared_ptr<SerDes<T>> serdes{};
+};
+
+template <class T>
+struct WaitForCallbackConfig {
+  // As CallbackConfig::timeout / heartbeat_timeout, for the inner callback.
+  Duration timeout{};
+  Duration heartbeat_timeout{};
+  // Retry strategy of the submitter step. Empty: retry_presets::default_strategy().
+  RetryStrategy retry_strategy{};
+  // Decodes the callback's result and encodes the operation's own result (the WaitForCallback
+  // context's Payload), so both directions must work. Empty: default_callback_serdes<T>().
+  std::shared_ptr<SerDes<T>> serdes{};
+};
+
+namespace detail {
+
+// The default SerDes of a callback: for std::string the text exactly as the external system
+// sent it (PassThroughSerDes, e.g. "\"abc\"" for a JSON string), for every other type JSON
+// through to_json/from_json (an empty result decodes as JSON null).
+template <class T>
+std::shared_ptr<SerDes<T>> default_callback_serdes() {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return std::make_shared<PassThroughSerDes>();
+  } else {
+    return std::make_shared<JsonSerDes<T>>();
+  }
+}
+
+}  // namespace detail
+}  // namespace durable

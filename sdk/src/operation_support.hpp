@@ -1,0 +1,58 @@
+// Bookkeeping shared by the DurableContext operations (one file per operation in sdk/src):
+// name validation, the update skeleton, and the replay determinism check.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "durable/durable_context.hpp"
+#include "durable/model/operation.hpp"
+#include "durable/model/operation_update.hpp"
+
+namespace durable::detail {
+
+class ExecutionState;
+
+// The service's upper bound for WaitSeconds and NextAttemptDelaySeconds (366 days).
+inline constexpr std::int64_t kMaxDelaySeconds = 31'622'400;
+// Longest operation name, function name or tenant id the service accepts.
+inline constexpr std::size_t kMaxNameLength = 256;
+
+// Throws ValidationError unless `name` is absent, empty, or printable ASCII of at most 256
+// characters; the message shows the name with non-printable bytes escaped.
+void validate_name(const OperationName& name);
+
+// Absent and empty names both mean "unnamed".
+std::optional<std::string> normalized(const OperationName& name);
+
+// `name` + " " + `suffix` when that is still a valid name length, else `suffix` alone; used for
+// the inner operations of composite operations (wait_for_callback, the invoke timer).
+std::string derived_name(const std::optional<std::string>& name, std::string_view suffix);
+
+ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback);
+
+// Where one operation sits: its deterministic id and its (normalized) name.
+struct OpSite {
+  std::string id;
+  std::optional<std::string> name;
+};
+
+OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,
+                            OperationType type, OperationAction action, std::string_view sub_type);
+
+// Replay must meet the same kind of operation it checkpointed at this position; anything else
+// means the handler's control flow changed between invocations. On mismatch records a fatal
+// NonDeterministicExecutionError on `state` and throws it.
+void check_replay(ExecutionState& state, const Operation& op, OperationType type,
+                  const std::optional<std::string>& name, std::string_view sub_type);
+
+// Throws ValidationError unless each callback timeout is zero (no limit) or at least 1 second.
+// Defined in callback.cpp.
+void validate_callback_timeouts(Duration timeout, Duration heartbeat_timeout);
+
+// Seconds clamped into the service's accepted delay range [1, kMaxDelaySeconds].
+std::int64_t clamp_delay_seconds(Duration delay);
+
+}  // namespace durable::detail
