@@ -4,7 +4,9 @@ durable_cc_library(NAME emulator
   INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
   SRCS
     src/clock.cpp
+    src/function_names.cpp
     src/function_registry.cpp
+    src/plain_call.cpp
     src/tokens.cpp
     src/operation_store.cpp
     src/history.cpp

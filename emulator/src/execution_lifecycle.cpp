@@ -1,5 +1,6 @@
 #include "execution_lifecycle.hpp"
 
+#include "operations/operation_processor.hpp"
 #include "tokens.hpp"
 
 namespace durable::emulator::detail {
@@ -31,7 +32,7 @@ EventType event_for(ExecutionStatus s) {
 
 void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
                       std::optional<std::string> result, std::optional<ErrorObject> error,
-                      Timestamp now, TimerQueue& timers) {
+                      Timestamp now, Scheduler& scheduler) {
   if (exec.terminal() || status == ExecutionStatus::Running) return;
   exec.status = status;
   exec.end_timestamp = now;
@@ -50,8 +51,12 @@ void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
     details = ErrorDetails{EventError{exec.error.value_or(ErrorObject{}), std::nullopt}};
   }
   exec.history.append(make_event(event_for(status), now, std::move(details)));
-  timers.cancel_all(exec);
+  scheduler.timers().cancel_all(exec);
   exec.current_token.clear();
+  if (exec.parent != nullptr) {
+    complete_chained_invoke(*exec.parent, scheduler, exec.parent_op_id, op_status_for(status),
+                            exec.result, exec.error, now);
+  }
 }
 
 void rotate_token(ExecutionRecord& exec) {

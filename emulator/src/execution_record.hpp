@@ -21,6 +21,10 @@ struct InvocationInFlight {
   std::string request_id;
   std::string invocation_id;
   Timestamp start{};
+  // Set when a simulated crash (Service::inject_checkpoint_fault) lost this invocation at that
+  // checkpoint call: its checkpoints are refused from then on and its output is replaced by a
+  // Runtime.ExitError.
+  std::optional<std::uint64_t> crashed_at_checkpoint;
 };
 
 // The single-slot idempotency cache of §4.2: a retried call with the same ClientToken and the same
@@ -63,6 +67,15 @@ struct ExecutionRecord {
   int consecutive_failures = 0;
   std::vector<std::string> updated_operation_ids;  // for the next envelope
   std::unordered_set<std::string> updated_operation_id_set;
+
+  // Chained invoke: when this execution is the durable target of a CHAINED_INVOKE, the caller and
+  // the operation its end completes. Records live as long as the Service, so the pointer stays
+  // valid.
+  ExecutionRecord* parent = nullptr;
+  std::string parent_op_id;
+
+  // checkpoint() calls received for this execution (1-based count used by the fault hooks).
+  std::uint64_t checkpoint_calls = 0;
 
   bool terminal() const { return is_terminal(status); }
   void note_updated(const std::string& op_id) {

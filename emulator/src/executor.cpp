@@ -20,7 +20,10 @@ bool is_done(Service& service, const std::string& arn) {
 }  // namespace
 
 Executor::Executor(Service& service, FunctionRegistry& registry)
-    : service_(service), registry_(registry) {}
+    : service_(service), registry_(registry) {
+  // Chained invokes resolve their targets in the same registrations.
+  service_.set_function_registry(registry_);
+}
 
 std::size_t Executor::run_until_idle() {
   std::size_t count = 0;

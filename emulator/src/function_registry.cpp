@@ -1,41 +1,77 @@
 #include "durable/emulator/function_registry.hpp"
 
+#include <map>
+#include <mutex>
 #include <stdexcept>
-#include <string_view>
+
+#include "function_names.hpp"
 
 namespace durable::emulator {
 namespace {
 
-// The bare function name of `name`: a full ARN
-// (arn:aws:lambda:<region>:<account>:function:<fn>[:<qualifier>]) or a partial
-// `<fn>:<qualifier>` both reduce to `<fn>`, because invoke targets may be spelt either way.
-std::string_view bare_name(std::string_view name) {
-  constexpr std::string_view kFunctionMarker = ":function:";
-  if (name.starts_with("arn:")) {
-    auto pos = name.find(kFunctionMarker);
-    if (pos != std::string_view::npos) name.remove_prefix(pos + kFunctionMarker.size());
+void validate_options(const std::string& who, const std::string& name,
+                      const FunctionOptions& options, bool durable) {
+  if (options.delay.count() < 0) {
+    throw std::invalid_argument(who + ": negative delay (" +
+                                std::to_string(options.delay.count()) + " ms) for " + name);
   }
-  auto colon = name.find(':');
-  if (colon != std::string_view::npos) name = name.substr(0, colon);
-  return name;
+  if (durable && options.delay.count() != 0) {
+    throw std::invalid_argument(who + ": FunctionOptions.delay applies to plain functions only, "
+                                      "not to the durable function " + name);
+  }
+  if (options.timeout && options.timeout->count() <= 0) {
+    throw std::invalid_argument(who + ": FunctionOptions.timeout must be positive, got " +
+                                std::to_string(options.timeout->count()) + " s for " + name);
+  }
 }
 
 }  // namespace
 
-void FunctionRegistry::register_durable_function(const std::string& name, DurableFunction fn) {
+struct FunctionRegistry::State {
+  mutable std::mutex mu;
+  std::map<std::string, RegisteredFunction, std::less<>> functions;
+
+  void put(RegisteredFunction fn) {
+    std::lock_guard lock(mu);
+    functions[fn.name] = std::move(fn);
+  }
+};
+
+FunctionRegistry::FunctionRegistry() : state_(std::make_shared<State>()) {}
+
+void FunctionRegistry::register_durable_function(const std::string& name, DurableFunction fn,
+                                                 FunctionOptions options) {
   if (name.empty()) throw std::invalid_argument("register_durable_function: empty function name");
   if (!fn) throw std::invalid_argument("register_durable_function: empty function for " + name);
-  std::lock_guard lock(mu_);
-  durable_[name] = std::move(fn);
+  validate_options("register_durable_function", name, options, /*durable=*/true);
+  state_->put(RegisteredFunction{name, std::move(fn), {}, options});
 }
 
-std::optional<DurableFunction> FunctionRegistry::find(const std::string& name) const {
-  std::lock_guard lock(mu_);
-  if (auto it = durable_.find(name); it != durable_.end()) return it->second;
-  if (auto it = durable_.find(bare_name(name)); it != durable_.end()) return it->second;
+void FunctionRegistry::register_function(const std::string& name, PlainFunction fn,
+                                         FunctionOptions options) {
+  if (name.empty()) throw std::invalid_argument("register_function: empty function name");
+  if (!fn) throw std::invalid_argument("register_function: empty function for " + name);
+  validate_options("register_function", name, options, /*durable=*/false);
+  state_->put(RegisteredFunction{name, {}, std::move(fn), options});
+}
+
+std::optional<RegisteredFunction> FunctionRegistry::lookup(const std::string& name) const {
+  std::lock_guard lock(state_->mu);
+  // An exact match first: a registered name may itself contain what looks like a qualifier.
+  if (auto it = state_->functions.find(name); it != state_->functions.end()) return it->second;
+  if (auto it = state_->functions.find(detail::bare_function_name(name));
+      it != state_->functions.end()) {
+    return it->second;
+  }
   return std::nullopt;
 }
 
-bool FunctionRegistry::contains(const std::string& name) const { return find(name).has_value(); }
+std::optional<DurableFunction> FunctionRegistry::find(const std::string& name) const {
+  auto fn = lookup(name);
+  if (!fn || !fn->is_durable()) return std::nullopt;
+  return fn->durable;
+}
+
+bool FunctionRegistry::contains(const std::string& name) const { return lookup(name).has_value(); }
 
 }  // namespace durable::emulator

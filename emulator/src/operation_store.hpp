@@ -16,6 +16,8 @@
 
 namespace durable::emulator::detail {
 
+struct ExecutionRecord;
+
 // One stored operation plus the service-side facts that are not part of the wire shape.
 struct OpRecord {
   Operation op;
@@ -25,6 +27,10 @@ struct OpRecord {
   // CHAINED_INVOKE: the target and input, kept for running the target.
   std::optional<ChainedInvokeOptions> invoke_options;
   std::optional<std::string> invoke_input;
+  // CHAINED_INVOKE with a durable target: the target's execution (owned by the Service).
+  ExecutionRecord* invoke_child = nullptr;
+  // CHAINED_INVOKE with a plain target: it was registered to time out after this many seconds.
+  std::optional<std::int64_t> invoke_times_out_after;
   bool dirty = false;                    // changed since the handler's last delivery
 };
 

@@ -9,9 +9,11 @@
 #include "checkpoint_processor.hpp"
 #include "execution_lifecycle.hpp"
 #include "field_validation.hpp"
+#include "function_names.hpp"
 #include "history.hpp"
 #include "invocation_output.hpp"
 #include "operations/operation_processor.hpp"
+#include "plain_call.hpp"
 #include "scheduler.hpp"
 #include "state_view.hpp"
 #include "tokens.hpp"
@@ -29,6 +31,12 @@ constexpr const char* kInvalidMarker = "Invalid marker";
 constexpr const char* kStoppedMessage = "Execution stopped by user request";
 constexpr std::int64_t kMaxExecutionTimeoutSeconds = 31622400;
 constexpr std::size_t kMaxStatusFilters = 10;
+constexpr std::int64_t kDefaultTargetTimeoutSeconds = 86400;
+constexpr std::size_t kMaxCallbackIdChars = 1024;
+constexpr std::size_t kMaxCallbackResultBytes = 262144;
+constexpr const char* kCallbackClosed =
+    "the callback ID token has either expired or the callback associated with the token has "
+    "already been closed";
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -43,17 +51,6 @@ bool is_valid_execution_name(const std::string& name) {
   return true;
 }
 
-// The function name alone, for ARNs and qualified names given to list_executions.
-std::string bare_function_name(std::string name) {
-  constexpr std::string_view kMarker = ":function:";
-  if (name.starts_with("arn:")) {
-    auto pos = name.find(kMarker);
-    if (pos != std::string::npos) name = name.substr(pos + kMarker.size());
-  }
-  if (auto colon = name.find(':'); colon != std::string::npos) name.resize(colon);
-  return name;
-}
-
 std::string describe_time(Timestamp t) { return std::to_string(t.time_since_epoch().count()); }
 
 const char* timer_kind_name(TimerKind kind) {
@@ -64,13 +61,31 @@ const char* timer_kind_name(TimerKind kind) {
     case TimerKind::kCallbackHeartbeat: return "callback heartbeat timeout";
     case TimerKind::kExecutionTimeout: return "execution timeout";
     case TimerKind::kInvocationRetry: return "invocation retry";
+    case TimerKind::kInvokeTarget: return "chained invoke target";
   }
   return "timer";
 }
 
 }  // namespace
 
-struct Service::Impl {
+// A plain (or unknown) chained-invoke target due to run, collected under the lock and run
+// without it.
+struct TargetCall {
+  ExecutionRecord* exec = nullptr;
+  std::string op_id;
+  std::string function_name;
+  std::string payload;
+  std::optional<RegisteredFunction> fn;
+  std::optional<std::int64_t> times_out_after;
+};
+
+struct FaultRule {
+  std::string arn;  // empty: every execution
+  std::uint64_t k = 0;
+  CheckpointFaultKind kind = CheckpointFaultKind::kServiceError;
+};
+
+struct Service::Impl final : detail::InvokeTargets {
   Impl(std::shared_ptr<Clock> c, ServiceOptions o) : clock(std::move(c)), options(std::move(o)) {
     if (!clock) throw std::invalid_argument("Service: clock must not be null");
     if (options.initial_state_page_size == 0) options.initial_state_page_size = 1;
@@ -88,6 +103,8 @@ struct Service::Impl {
   std::uint64_t next_key = 0;
   std::size_t in_flight_count = 0;
   std::mt19937_64 rng;
+  std::optional<FunctionRegistry> registry;
+  std::vector<FaultRule> faults;
 
   std::string uuid() {
     std::uniform_int_distribution<std::uint64_t> dist;
@@ -101,6 +118,193 @@ struct Service::Impl {
                   static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
                   static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
     return buf;
+  }
+
+  // Creates and schedules an execution from a validated `request` (`input` already normalised).
+  ExecutionRecord& start_locked(const StartExecutionRequest& request, const std::string& input) {
+    std::string name = request.execution_name.value_or(uuid());
+    std::string function = detail::bare_function_name(request.function_name);
+    if (!used_names.insert(function + "/" + name).second) {
+      throw ApiError("DurableExecutionAlreadyStartedException", 409,
+                     "Durable execution " + name + " already exists for function " + function);
+    }
+    auto exec = std::make_unique<ExecutionRecord>();
+    exec->key = next_key++;
+    exec->name = name;
+    exec->execution_op_id = request.invocation_id.value_or(uuid());
+    exec->function_name = function;
+    exec->qualifier = request.qualifier;
+    exec->function_arn =
+        "arn:aws:lambda:" + options.region + ":" + options.account_id + ":function:" + function;
+    exec->arn = exec->function_arn + ":" + request.qualifier + "/durable-execution/" + name + "/" +
+                exec->execution_op_id;
+    if (by_arn.contains(exec->arn)) {
+      throw ApiError("DurableExecutionAlreadyStartedException", 409,
+                     "Durable execution " + exec->arn + " already exists");
+    }
+    exec->input = input;
+    exec->timeout_seconds = request.execution_timeout_seconds;
+    Timestamp now = clock->now();
+    exec->start_timestamp = now;
+
+    Operation root;
+    root.id = exec->execution_op_id;
+    root.name = name;
+    root.type = OperationType::Execution;
+    root.start_timestamp = now;
+    root.status = OperationStatus::Started;
+    root.execution_details = ExecutionDetails{input};
+    exec->ops.create(std::move(root));
+
+    ExecutionStartedDetails started;
+    started.input = EventInput{input, std::nullopt};
+    started.execution_timeout = request.execution_timeout_seconds;
+    exec->history.append(detail::make_event(EventType::ExecutionStarted, now, started));
+
+    ExecutionRecord& rec = *exec;
+    in_order.push_back(&rec);
+    by_arn.emplace(rec.arn, std::move(exec));
+    scheduler.timers().arm(rec, TimerKind::kExecutionTimeout, "",
+                              now + std::chrono::seconds(request.execution_timeout_seconds));
+    scheduler.request_invocation(rec);
+    return rec;
+  }
+
+  // --- InvokeTargets: running the targets of CHAINED_INVOKE operations (under the lock) ---
+
+  void start(ExecutionRecord& caller, detail::OpRecord& rec, ChainedInvokeStartedDetails& details,
+             Timestamp now) override {
+    const std::string& target = rec.invoke_options->function_name;
+    details.executed_version = detail::function_qualifier(target);
+    std::optional<RegisteredFunction> fn;
+    if (registry) fn = registry->lookup(target);
+    if (fn && fn->is_durable()) {
+      StartExecutionRequest request;
+      request.function_name = detail::bare_function_name(target);
+      request.qualifier = *details.executed_version;
+      request.input = rec.invoke_input.value_or("{}");
+      if (!Json::accept(request.input)) request.input = Json(request.input).dump();
+      request.execution_timeout_seconds =
+          fn->options.timeout ? fn->options.timeout->count() : kDefaultTargetTimeoutSeconds;
+      ExecutionRecord& child = start_locked(request, request.input);
+      child.parent = &caller;
+      child.parent_op_id = rec.op.id;
+      rec.invoke_child = &child;
+      details.durable_execution_arn = child.arn;
+      return;
+    }
+    // Plain or unknown: the call (or the not-found failure) happens after the caller's
+    // checkpoint, on a timer, because user code must never run under the service's lock.
+    Timestamp due = now;
+    if (fn) {
+      due = now + fn->options.delay;
+      if (fn->options.timeout && fn->options.delay >= *fn->options.timeout) {
+        rec.invoke_times_out_after = fn->options.timeout->count();
+        due = now + *fn->options.timeout;
+      }
+    }
+    scheduler.timers().arm(caller, TimerKind::kInvokeTarget, rec.op.id, due);
+  }
+
+  void cancel(ExecutionRecord& caller, detail::OpRecord& rec, Timestamp now) override {
+    scheduler.timers().cancel(caller, TimerKind::kInvokeTarget, rec.op.id);
+    ExecutionRecord* child = rec.invoke_child;
+    rec.invoke_child = nullptr;
+    if (child == nullptr) return;
+    // Unlinked first: the caller's operation is already STOPPED and must not be touched again.
+    child->parent = nullptr;
+    ErrorObject error;
+    error.error_message =
+        "Execution stopped because its caller cancelled chained invoke " + rec.op.id;
+    detail::finish_execution(*child, ExecutionStatus::Stopped, std::nullopt, std::move(error), now,
+                             scheduler);
+  }
+
+  // Turns a due kInvokeTarget timer into a call to make outside the lock; std::nullopt when the
+  // operation no longer waits for it.
+  std::optional<TargetCall> prepare_target_call(const detail::TimerRef& ref) {
+    ExecutionRecord& exec = *ref.exec;
+    if (exec.terminal()) return std::nullopt;
+    const detail::OpRecord* rec = exec.ops.find(ref.op_id);
+    if (rec == nullptr || rec->op.status != OperationStatus::Started || !rec->invoke_options) {
+      return std::nullopt;
+    }
+    TargetCall call;
+    call.exec = &exec;
+    call.op_id = ref.op_id;
+    call.function_name = rec->invoke_options->function_name;
+    call.payload = rec->invoke_input.value_or("{}");
+    call.times_out_after = rec->invoke_times_out_after;
+    if (registry) call.fn = registry->lookup(call.function_name);
+    return call;
+  }
+
+  // Applies what a target call produced (under the lock).
+  void finish_target_call(const TargetCall& call, const detail::PlainCallOutcome& outcome,
+                          Timestamp now) {
+    OperationStatus status = OperationStatus::Failed;
+    std::optional<ErrorObject> error = outcome.error;
+    if (call.times_out_after) {
+      status = OperationStatus::TimedOut;
+      error = ErrorObject{};
+      error->error_type = "Sandbox.Timedout";
+      error->error_message = "Function " + call.function_name + " timed out after " +
+                             std::to_string(*call.times_out_after) + " seconds";
+    } else if (outcome.result) {
+      status = OperationStatus::Succeeded;
+    }
+    detail::complete_chained_invoke(*call.exec, scheduler, call.op_id, status, outcome.result,
+                                    error, now);
+  }
+
+  // --- Callbacks ---
+
+  // The STARTED CALLBACK `callback_id` routes to, after the checks documented on Service.
+  std::pair<ExecutionRecord*, detail::OpRecord*> find_open_callback(const std::string& callback_id,
+                                                                    const char* api) const {
+    auto ref = detail::parse_callback_id(callback_id);
+    if (!ref) {
+      throw ApiError::invalid_parameter("Invalid value for CallbackId: " + callback_id +
+                                        " is not a callback id issued by this service (" + api +
+                                        ").");
+    }
+    auto it = by_arn.find(ref->durable_execution_arn);
+    if (it == by_arn.end()) {
+      throw ApiError::not_found("Callback " + ref->operation_id + " not found: execution " +
+                                ref->durable_execution_arn + " does not exist (" + api + ").");
+    }
+    ExecutionRecord& exec = *it->second;
+    detail::OpRecord* rec = exec.ops.find(ref->operation_id);
+    if (rec == nullptr || rec->op.type != OperationType::Callback) {
+      throw ApiError::not_found("Callback " + ref->operation_id + " not found in execution " +
+                                exec.arn + " (" + api + ").");
+    }
+    if (rec->op.status != OperationStatus::Started || exec.terminal()) {
+      std::string state = exec.terminal() && rec->op.status == OperationStatus::Started
+                              ? "its execution is " + std::string(to_string(exec.status))
+                              : "it is " + std::string(to_string(rec->op.status));
+      throw ApiError("CallbackTimeoutException", 400,
+                     "Callback " + ref->operation_id + " is closed (" + state + "): " +
+                         kCallbackClosed + " (" + api + ").");
+    }
+    return {&exec, rec};
+  }
+
+  // --- Faults ---
+
+  std::optional<CheckpointFaultKind> fault_for(const ExecutionRecord& exec) const {
+    for (const auto& rule : faults) {
+      if (rule.k == exec.checkpoint_calls && (rule.arn.empty() || rule.arn == exec.arn)) {
+        return rule.kind;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Marks the invocation in flight as lost at the current checkpoint call.
+  void crash_invocation(ExecutionRecord& exec) {
+    if (exec.in_flight) exec.in_flight->crashed_at_checkpoint = exec.checkpoint_calls;
+    exec.current_token.clear();
   }
 
   ExecutionRecord& find(const std::string& arn) const {
@@ -134,12 +338,14 @@ struct Service::Impl {
         error.error_message =
             "Execution timed out after " + std::to_string(exec.timeout_seconds) + " seconds.";
         detail::finish_execution(exec, ExecutionStatus::TimedOut, std::nullopt, std::move(error),
-                                 now, scheduler.timers());
+                                 now, scheduler);
         return;
       }
       case TimerKind::kInvocationRetry:
         scheduler.request_invocation(exec);
         return;
+      case TimerKind::kInvokeTarget:
+        return;  // fire_due_timers() runs these without the lock
     }
     if (changed && !at_checkpoint) {
       exec.note_updated(ref.op_id);
@@ -208,52 +414,7 @@ StartExecutionResponse Service::start_execution(const StartExecutionRequest& req
 
   auto& im = *impl_;
   std::lock_guard lock(im.mu);
-  std::string name = request.execution_name.value_or(im.uuid());
-  std::string function = bare_function_name(request.function_name);
-  if (!im.used_names.insert(function + "/" + name).second) {
-    throw ApiError("DurableExecutionAlreadyStartedException", 409,
-                   "Durable execution " + name + " already exists for function " + function);
-  }
-  auto exec = std::make_unique<ExecutionRecord>();
-  exec->key = im.next_key++;
-  exec->name = name;
-  exec->execution_op_id = request.invocation_id.value_or(im.uuid());
-  exec->function_name = function;
-  exec->qualifier = request.qualifier;
-  exec->function_arn =
-      "arn:aws:lambda:" + im.options.region + ":" + im.options.account_id + ":function:" + function;
-  exec->arn = exec->function_arn + ":" + request.qualifier + "/durable-execution/" + name + "/" +
-              exec->execution_op_id;
-  if (im.by_arn.contains(exec->arn)) {
-    throw ApiError("DurableExecutionAlreadyStartedException", 409,
-                   "Durable execution " + exec->arn + " already exists");
-  }
-  exec->input = input;
-  exec->timeout_seconds = request.execution_timeout_seconds;
-  Timestamp now = im.clock->now();
-  exec->start_timestamp = now;
-
-  Operation root;
-  root.id = exec->execution_op_id;
-  root.name = name;
-  root.type = OperationType::Execution;
-  root.start_timestamp = now;
-  root.status = OperationStatus::Started;
-  root.execution_details = ExecutionDetails{input};
-  exec->ops.create(std::move(root));
-
-  ExecutionStartedDetails started;
-  started.input = EventInput{input, std::nullopt};
-  started.execution_timeout = request.execution_timeout_seconds;
-  exec->history.append(detail::make_event(EventType::ExecutionStarted, now, started));
-
-  ExecutionRecord& rec = *exec;
-  im.in_order.push_back(&rec);
-  im.by_arn.emplace(rec.arn, std::move(exec));
-  im.scheduler.timers().arm(rec, TimerKind::kExecutionTimeout, "",
-                            now + std::chrono::seconds(request.execution_timeout_seconds));
-  im.scheduler.request_invocation(rec);
-  return {rec.arn};
+  return {im.start_locked(request, input).arn};
 }
 
 CheckpointDurableExecutionResponse Service::checkpoint(
@@ -270,11 +431,32 @@ CheckpointDurableExecutionResponse Service::checkpoint(
       exec.last_client_token->checkpoint_token == request.checkpoint_token) {
     return exec.last_client_token->response;
   }
+  ++exec.checkpoint_calls;
+  const auto fault = im.fault_for(exec);
+  if (fault) {
+    const std::string which = "checkpoint " + std::to_string(exec.checkpoint_calls) + " of " +
+                              exec.arn + " (injected fault)";
+    switch (*fault) {
+      case CheckpointFaultKind::kServiceError:
+        throw ApiError::service("Simulated service error on " + which);
+      case CheckpointFaultKind::kThrottle:
+        throw ApiError::too_many_requests("Rate exceeded: simulated throttle on " + which);
+      case CheckpointFaultKind::kStaleToken:
+        // The exact message: SDKs recognise a stale token by it.
+        throw ApiError::invalid_parameter(kInvalidToken);
+      case CheckpointFaultKind::kCrashBeforeSend:
+        im.crash_invocation(exec);
+        throw ApiError::service("Simulated crash: the invocation was lost before " + which +
+                                " reached the service");
+      case CheckpointFaultKind::kCrashAfterApply:
+        break;
+    }
+  }
   im.check_token(exec, request.checkpoint_token);
   detail::validate_batch(exec, request.updates);
 
   Timestamp now = im.clock->now();
-  detail::ApplyContext ctx{exec, im.scheduler, now};
+  detail::ApplyContext ctx{exec, im.scheduler, now, &im};
   detail::apply_batch(request.updates, ctx);
   detail::rotate_token(exec);
   if (!exec.terminal()) {
@@ -290,6 +472,9 @@ CheckpointDurableExecutionResponse Service::checkpoint(
     exec.last_client_token =
         detail::ClientTokenEntry{*request.client_token, request.checkpoint_token, response};
   }
+  // The response still reaches the handler, holding a token that is already dead: the process
+  // "crashed" right after the service applied the batch.
+  if (fault == CheckpointFaultKind::kCrashAfterApply) im.crash_invocation(exec);
   return response;
 }
 
@@ -335,7 +520,7 @@ ListDurableExecutionsByFunctionResponse Service::list_executions(
     if (!index) throw ApiError::invalid_parameter(kInvalidMarker);
     start = *index;
   }
-  std::string function = bare_function_name(request.function_name);
+  std::string function = detail::bare_function_name(request.function_name);
   std::string qualifier = request.qualifier.value_or("$LATEST");
 
   auto& im = *impl_;
@@ -376,7 +561,7 @@ StopDurableExecutionResponse Service::stop(const StopDurableExecutionRequest& re
   if (!request.error) error.error_message = kStoppedMessage;
   Timestamp now = im.clock->now();
   detail::finish_execution(exec, ExecutionStatus::Stopped, std::nullopt, std::move(error), now,
-                           im.scheduler.timers());
+                           im.scheduler);
   return {now};
 }
 
@@ -428,12 +613,24 @@ void Service::complete_invocation(const std::string& arn, const std::string& req
   --im.in_flight_count;
   exec.current_token.clear();
 
+  // A lost invocation's output never reached the service; what the service saw is the
+  // process exiting.
+  InvocationOutcome effective = outcome;
+  if (inv.crashed_at_checkpoint) {
+    effective.output.reset();
+    effective.error = ErrorObject{};
+    effective.error->error_type = "Runtime.ExitError";
+    effective.error->error_message =
+        "RequestId: " + request_id +
+        " Error: Runtime exited without providing a reason (simulated crash at checkpoint " +
+        std::to_string(*inv.crashed_at_checkpoint) + ")";
+  }
   // Ended during the invocation (EXECUTION checkpoint, stop, timeout): the output is ignored.
   if (exec.terminal()) {
-    im.record_invocation_completed(exec, inv, now, outcome.error);
+    im.record_invocation_completed(exec, inv, now, effective.error);
     return;
   }
-  auto verdict = detail::judge_invocation(exec, outcome);
+  auto verdict = detail::judge_invocation(exec, effective);
   using Kind = detail::InvocationVerdict::Kind;
   im.record_invocation_completed(
       exec, inv, now,
@@ -444,7 +641,7 @@ void Service::complete_invocation(const std::string& arn, const std::string& req
       exec.reinvoke_after_current = false;  // the retry below covers any trigger
       if (exec.consecutive_failures >= im.options.max_consecutive_invocation_failures) {
         detail::finish_execution(exec, ExecutionStatus::Failed, std::nullopt, verdict.error, now,
-                                 im.scheduler.timers());
+                                 im.scheduler);
       } else {
         im.scheduler.timers().arm(exec, TimerKind::kInvocationRetry, "",
                                   now + im.options.invocation_retry_delay);
@@ -453,12 +650,12 @@ void Service::complete_invocation(const std::string& arn, const std::string& req
     case Kind::kSucceeded:
       exec.consecutive_failures = 0;
       detail::finish_execution(exec, ExecutionStatus::Succeeded, verdict.result, std::nullopt,
-                               now, im.scheduler.timers());
+                               now, im.scheduler);
       return;
     case Kind::kFailed:
       exec.consecutive_failures = 0;
       detail::finish_execution(exec, ExecutionStatus::Failed, std::nullopt, verdict.error, now,
-                               im.scheduler.timers());
+                               im.scheduler);
       return;
     case Kind::kPending:
       exec.consecutive_failures = 0;
@@ -477,11 +674,36 @@ std::optional<Timestamp> Service::next_timer_due() const {
 
 std::size_t Service::fire_due_timers() {
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
-  Timestamp now = im.clock->now();
-  auto due = im.scheduler.timers().pop_due(now);
-  for (const auto& ref : due) im.fire(ref, now, /*at_checkpoint=*/false);
-  return due.size();
+  std::vector<TargetCall> calls;
+  std::size_t fired = 0;
+  {
+    std::lock_guard lock(im.mu);
+    Timestamp now = im.clock->now();
+    auto due = im.scheduler.timers().pop_due(now);
+    fired = due.size();
+    for (const auto& ref : due) {
+      if (ref.kind == TimerKind::kInvokeTarget) {
+        if (auto call = im.prepare_target_call(ref)) calls.push_back(std::move(*call));
+      } else {
+        im.fire(ref, now, /*at_checkpoint=*/false);
+      }
+    }
+  }
+  // Plain targets are user code: they run on this thread with no lock held, and may call the
+  // service themselves.
+  for (const auto& call : calls) {
+    detail::PlainCallOutcome outcome;
+    if (!call.fn || call.fn->is_durable()) {
+      outcome.error = ErrorObject{};
+      outcome.error->error_type = "ResourceNotFoundException";
+      outcome.error->error_message = "Function not found: " + call.function_name;
+    } else {
+      outcome = detail::call_plain_function(call.fn->plain, call.function_name, call.payload);
+    }
+    std::lock_guard lock(im.mu);
+    im.finish_target_call(call, outcome, im.clock->now());
+  }
+  return fired;
 }
 
 bool Service::has_invocation_work() const {
@@ -537,6 +759,99 @@ std::string Service::describe_waiting(const std::string& arn) const {
 std::vector<Operation> Service::operations(const std::string& arn) const {
   std::lock_guard lock(impl_->mu);
   return impl_->find(arn).ops.snapshot();
+}
+
+void Service::set_function_registry(FunctionRegistry registry) {
+  std::lock_guard lock(impl_->mu);
+  impl_->registry = std::move(registry);
+}
+
+namespace {
+
+void validate_callback_id(const std::string& callback_id) {
+  if (callback_id.empty()) {
+    throw ApiError::invalid_parameter("Invalid value for CallbackId: must not be empty.");
+  }
+  if (callback_id.size() > kMaxCallbackIdChars) {
+    throw ApiError::invalid_parameter("Invalid value for CallbackId: must be at most 1024 "
+                                      "characters, got " +
+                                      std::to_string(callback_id.size()) + ".");
+  }
+}
+
+}  // namespace
+
+void Service::send_callback_success(const SendDurableExecutionCallbackSuccessRequest& request) {
+  validate_callback_id(request.callback_id);
+  if (request.result.size() > kMaxCallbackResultBytes) {
+    throw ApiError::invalid_parameter("Invalid value for Result: must be at most 262144 bytes, "
+                                      "got " +
+                                      std::to_string(request.result.size()) + ".");
+  }
+  auto& im = *impl_;
+  std::lock_guard lock(im.mu);
+  auto [exec, rec] = im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackSuccess");
+  detail::complete_callback(*exec, im.scheduler, *rec, OperationStatus::Succeeded, request.result,
+                            std::nullopt, im.clock->now());
+}
+
+void Service::send_callback_failure(const SendDurableExecutionCallbackFailureRequest& request) {
+  validate_callback_id(request.callback_id);
+  auto& im = *impl_;
+  std::lock_guard lock(im.mu);
+  auto [exec, rec] = im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackFailure");
+  detail::complete_callback(*exec, im.scheduler, *rec, OperationStatus::Failed, std::nullopt,
+                            request.error, im.clock->now());
+}
+
+void Service::send_callback_heartbeat(const SendDurableExecutionCallbackHeartbeatRequest& request) {
+  validate_callback_id(request.callback_id);
+  auto& im = *impl_;
+  std::lock_guard lock(im.mu);
+  auto [exec, rec] =
+      im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackHeartbeat");
+  detail::heartbeat_callback(*exec, im.scheduler, *rec, im.clock->now());
+}
+
+std::vector<CallbackInfo> Service::callbacks(const std::string& arn) const {
+  std::lock_guard lock(impl_->mu);
+  const ExecutionRecord& exec = impl_->find(arn);
+  std::vector<CallbackInfo> out;
+  for (std::size_t i = 0; i < exec.ops.size(); ++i) {
+    const Operation& op = exec.ops.at(i).op;
+    if (op.type != OperationType::Callback) continue;
+    CallbackInfo info;
+    if (op.callback_details && op.callback_details->callback_id) {
+      info.callback_id = *op.callback_details->callback_id;
+    }
+    info.operation_id = op.id;
+    info.name = op.name;
+    info.parent_id = op.parent_id;
+    if (op.parent_id) {
+      if (const auto* parent = exec.ops.find(*op.parent_id)) {
+        info.parent_name = parent->op.name;
+        info.parent_sub_type = parent->op.sub_type;
+      }
+    }
+    info.status = op.status;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void Service::inject_checkpoint_fault(const std::string& arn, std::uint64_t k,
+                                      CheckpointFaultKind kind) {
+  if (k == 0) {
+    throw std::invalid_argument("inject_checkpoint_fault: k counts checkpoint calls from 1, got 0");
+  }
+  std::lock_guard lock(impl_->mu);
+  if (!arn.empty()) (void)impl_->find(arn);
+  impl_->faults.push_back(FaultRule{arn, k, kind});
+}
+
+void Service::clear_checkpoint_faults() {
+  std::lock_guard lock(impl_->mu);
+  impl_->faults.clear();
 }
 
 }  // namespace durable::emulator

@@ -20,6 +20,7 @@ enum class TimerKind {
   kCallbackHeartbeat,  // CALLBACK HeartbeatTimeoutSeconds without heartbeat → TIMED_OUT
   kExecutionTimeout,   // ExecutionTimeout elapsed → execution TIMED_OUT
   kInvocationRetry,    // back-off after a failed invocation elapsed → invoke again
+  kInvokeTarget,       // CHAINED_INVOKE with a plain or unknown target: call it / fail it now
 };
 
 struct TimerRef {

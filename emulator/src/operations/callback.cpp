@@ -1,5 +1,6 @@
 // CALLBACK: START mints a routable CallbackId and arms the timeout and heartbeat timers; an
-// external system completes the callback later (or a timer times it out).
+// external system completes the callback later through the callback API (complete_callback,
+// heartbeat_callback), or a timer times it out.
 #include <chrono>
 
 #include "operations/operation_processor.hpp"
@@ -66,6 +67,39 @@ bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const st
   exec.history.append(make_op_event(EventType::CallbackTimedOut, rec->op, now,
                                     ErrorDetails{EventError{error, {}}}));
   return true;
+}
+
+void complete_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& rec,
+                       OperationStatus status, std::optional<std::string> result,
+                       std::optional<ErrorObject> error, Timestamp now) {
+  rec.op.status = status;
+  rec.op.end_timestamp = now;
+  EventDetails details;
+  if (status == OperationStatus::Succeeded) {
+    rec.op.callback_details->result = result;
+    details = ResultDetails{EventResult{std::move(result), {}}};
+  } else {
+    // The failure body may be empty: the event still carries an (empty) error object.
+    ErrorObject e = error.value_or(ErrorObject{});
+    rec.op.callback_details->error = e;
+    details = ErrorDetails{EventError{std::move(e), {}}};
+  }
+  exec.ops.touch(rec);
+  scheduler.timers().cancel(exec, TimerKind::kCallbackTimeout, rec.op.id);
+  scheduler.timers().cancel(exec, TimerKind::kCallbackHeartbeat, rec.op.id);
+  exec.history.append(make_op_event(status == OperationStatus::Succeeded
+                                        ? EventType::CallbackSucceeded
+                                        : EventType::CallbackFailed,
+                                    rec.op, now, std::move(details)));
+  exec.note_updated(rec.op.id);
+  scheduler.request_invocation(exec);
+}
+
+void heartbeat_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& rec,
+                        Timestamp now) {
+  if (rec.heartbeat_seconds <= 0) return;
+  scheduler.timers().arm(exec, TimerKind::kCallbackHeartbeat, rec.op.id,
+                         now + std::chrono::seconds(rec.heartbeat_seconds));
 }
 
 }  // namespace durable::emulator::detail

@@ -27,13 +27,13 @@ class ExecutionProcessor final : public OperationProcessor {
   void apply(const OperationUpdate& u, ApplyContext& ctx) const override {
     if (u.action == OperationAction::Succeed) {
       finish_execution(ctx.exec, ExecutionStatus::Succeeded, u.payload, std::nullopt, ctx.now,
-                       ctx.scheduler.timers());
+                       ctx.scheduler);
       return;
     }
     ErrorObject error = u.error.value_or(ErrorObject{});
     if (!u.error) error.error_message = kMissingFailureDetails;
     finish_execution(ctx.exec, ExecutionStatus::Failed, std::nullopt, std::move(error), ctx.now,
-                     ctx.scheduler.timers());
+                     ctx.scheduler);
   }
 };
 

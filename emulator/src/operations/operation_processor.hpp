@@ -24,10 +24,26 @@ struct OpView {
   std::optional<std::string> parent_id;
 };
 
+// What the CHAINED_INVOKE processor needs from the service to run targets: the registry and the
+// ability to start or stop executions live in the Service. Called under the Service's lock.
+class InvokeTargets {
+ public:
+  virtual ~InvokeTargets() = default;
+  // Launches the target of `rec` (just STARTED by `caller`): a durable target becomes its own
+  // execution now; a plain or unknown target gets a kInvokeTarget timer. Fills ExecutedVersion
+  // and, for a durable target, DurableExecutionArn of `details`.
+  virtual void start(ExecutionRecord& caller, OpRecord& rec, ChainedInvokeStartedDetails& details,
+                     Timestamp now) = 0;
+  // Stops the target of `rec` after CANCEL moved it to STOPPED: a running durable target
+  // execution is stopped, a pending plain call is dropped.
+  virtual void cancel(ExecutionRecord& caller, OpRecord& rec, Timestamp now) = 0;
+};
+
 struct ApplyContext {
   ExecutionRecord& exec;
   Scheduler& scheduler;
   Timestamp now;
+  InvokeTargets* targets = nullptr;  // nullptr: targets are recorded but never run
 };
 
 class OperationProcessor {
@@ -55,6 +71,23 @@ bool fire_wait_end(ExecutionRecord& exec, const std::string& op_id, Timestamp no
 bool fire_step_retry(ExecutionRecord& exec, const std::string& op_id);
 bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const std::string& op_id,
                            bool heartbeat, Timestamp now);
+
+// Ends the STARTED CHAINED_INVOKE `op_id` of `exec` with `status` (SUCCEEDED with `result`;
+// FAILED, TIMED_OUT or STOPPED with `error`), appends ChainedInvokeSucceeded/-Failed/-TimedOut/
+// -Stopped and re-invokes `exec` (queued behind an invocation in flight). Returns false and
+// changes nothing when the operation is gone, no longer STARTED, or `exec` has ended.
+bool complete_chained_invoke(ExecutionRecord& exec, Scheduler& scheduler, const std::string& op_id,
+                             OperationStatus status, const std::optional<std::string>& result,
+                             const std::optional<ErrorObject>& error, Timestamp now);
+
+// External completion of the STARTED CALLBACK `rec` (success: `result`, failure: `error`):
+// stores it, cancels its timers, appends CallbackSucceeded / CallbackFailed and re-invokes.
+void complete_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& rec,
+                       OperationStatus status, std::optional<std::string> result,
+                       std::optional<ErrorObject> error, Timestamp now);
+// Heartbeat of the STARTED CALLBACK `rec`: re-arms its heartbeat timer from `now` (when it has
+// one). No event, no re-invocation.
+void heartbeat_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& rec, Timestamp now);
 
 // Creates the operation of `update` in the store (STARTED, StartTimestamp now).
 OpRecord& create_operation(ExecutionRecord& exec, const OperationUpdate& update, Timestamp now);

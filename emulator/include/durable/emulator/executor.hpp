@@ -14,6 +14,8 @@ namespace durable::emulator {
 
 class Executor {
  public:
+  // Also hands `registry` to service.set_function_registry(), so chained invokes find their
+  // targets there.
   Executor(Service& service, FunctionRegistry& registry);
 
   // Runs ready invocations until none is ready (does not move the clock). Returns the number run.

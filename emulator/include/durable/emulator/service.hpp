@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "durable/emulator/clock.hpp"
+#include "durable/emulator/function_registry.hpp"
 #include "durable/model/api.hpp"
 #include "durable/model/api_error.hpp"
 #include "durable/model/envelope.hpp"
@@ -60,6 +61,31 @@ struct PendingInvocation {
 struct InvocationOutcome {
   std::optional<DurableExecutionInvocationOutput> output;
   std::optional<ErrorObject> error;  // set when the invocation itself failed
+};
+
+// A CALLBACK operation as the harness needs to find it (Service::callbacks).
+struct CallbackInfo {
+  std::string callback_id;
+  std::string operation_id;
+  std::optional<std::string> name;  // the CALLBACK operation's own Name (may be absent)
+  // The enclosing operation, if any. For wait_for_callback the CALLBACK is an inner, often
+  // unnamed, operation of a CONTEXT with SubType "WaitForCallback" that carries the user's name.
+  std::optional<std::string> parent_id;
+  std::optional<std::string> parent_name;
+  std::optional<std::string> parent_sub_type;
+  OperationStatus status = OperationStatus::Started;
+};
+
+// Faults the service can inject into the k-th checkpoint call of an execution.
+enum class CheckpointFaultKind {
+  kServiceError,     // ApiError 500 ServiceException; the batch is not applied
+  kThrottle,         // ApiError 429 TooManyRequestsException; not applied
+  kStaleToken,       // ApiError 400 "Invalid checkpoint token"; not applied
+  // The process dies before the checkpoint reaches the service: not applied, the call throws
+  // ApiError 500, and the invocation is lost (see below).
+  kCrashBeforeSend,
+  // The checkpoint is applied and answered normally, then the process dies.
+  kCrashAfterApply,
 };
 
 class Service {
@@ -119,6 +145,57 @@ class Service {
 
   // Read access for the harness: the full operation list (no child filtering) of an execution.
   std::vector<Operation> operations(const std::string& arn) const;
+
+  // --- Chained invoke ---
+
+  // The functions CHAINED_INVOKE targets are resolved in (a handle sharing registrations with
+  // the caller's copy; the Executor sets it). Until one is set every target is unknown.
+  // CHAINED_INVOKE START then runs the target, asynchronously to the caller:
+  // - durable target: started at once as its own execution (function = the bare name, qualifier
+  //   = ExecutedVersion, Input = the Payload or "{}", ExecutionTimeout = FunctionOptions.timeout
+  //   or 86400 s); its ARN is ChainedInvokeStartedDetails.DurableExecutionArn. Its end completes
+  //   the operation: SUCCEEDED{Result} / FAILED / TIMED_OUT / STOPPED{Error}.
+  // - plain target: called from fire_due_timers() (never under a lock, never inside the caller's
+  //   checkpoint) once the clock reaches start + FunctionOptions.delay; its result or exception
+  //   completes the operation (see FunctionOptions.timeout for TIMED_OUT).
+  // - unknown target: from fire_due_timers() too, FAILED with {ErrorType:
+  //   "ResourceNotFoundException", ErrorMessage: "Function not found: <name>"}.
+  // Each completion appends its event and re-invokes the caller. CHAINED_INVOKE CANCEL makes the
+  // operation STOPPED (ChainedInvokeStopped), stops a durable target's execution and drops a
+  // pending plain call; the caller, which sent the CANCEL, is not re-invoked for it.
+  void set_function_registry(FunctionRegistry registry);
+
+  // --- Callbacks (SendDurableExecutionCallback*) ---
+  //
+  // Errors, checked in this order: an empty CallbackId or one over 1024 characters, and (success)
+  // a Result over 262144 bytes → 400 InvalidParameterValueException naming the field; an id this
+  // service did not mint → 400 InvalidParameterValueException; an id whose execution or
+  // operation does not exist → 404 ResourceNotFoundException; a callback that is no longer
+  // STARTED (timed out, completed) or whose execution has ended → 400 CallbackTimeoutException.
+  //
+  // success: Result = the body bytes, SUCCEEDED, CallbackSucceeded{Result}, timers cancelled,
+  // the execution re-invoked (queued behind an invocation in flight).
+  void send_callback_success(const SendDurableExecutionCallbackSuccessRequest& request);
+  // failure: Error = the ErrorObject sent (may be absent: an empty one), FAILED,
+  // CallbackFailed{Error}, timers cancelled, re-invoked.
+  void send_callback_failure(const SendDurableExecutionCallbackFailureRequest& request);
+  // heartbeat: restarts the heartbeat timeout from now; no event, no re-invocation.
+  void send_callback_heartbeat(const SendDurableExecutionCallbackHeartbeatRequest& request);
+  // Every CALLBACK operation of `arn` in creation order. Throws ApiError 404 for an unknown arn.
+  std::vector<CallbackInfo> callbacks(const std::string& arn) const;
+
+  // --- Fault injection (test harness) ---
+
+  // Makes the k-th checkpoint() call (1-based, counted per execution, every call that names an
+  // existing execution and is not a ClientToken replay) of `arn` — or, with an empty `arn`, of
+  // every execution — fail with `kind`. A lost invocation (kCrash*) has every later
+  // checkpoint/get_state refused ("Invalid checkpoint token"), and when it completes its output
+  // is ignored: InvocationCompleted carries {ErrorType: "Runtime.ExitError"} and the execution is
+  // invoked again after ServiceOptions::invocation_retry_delay, as after any failed invocation.
+  // Throws std::invalid_argument when k is 0 and ApiError 404 for a non-empty unknown `arn`.
+  void inject_checkpoint_fault(const std::string& arn, std::uint64_t k, CheckpointFaultKind kind);
+  // Forgets every injected fault.
+  void clear_checkpoint_faults();
 
  private:
   struct Impl;
