@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "durable/duration.hpp"
+#include "durable/errors.hpp"
 #include "durable/retry_strategy.hpp"
 #include "durable/serdes.hpp"
 
@@ -43,12 +44,21 @@ namespace detail {
 // The default SerDes of a callback: for std::string the text exactly as the external system
 // sent it (PassThroughSerDes, e.g. "\"abc\"" for a JSON string), for every other type JSON
 // through to_json/from_json (an empty result decodes as JSON null).
+// Types without to_json/from_json compile as long as a SerDes is configured; otherwise this
+// throws ValidationError (before anything is checkpointed).
 template <class T>
 std::shared_ptr<SerDes<T>> default_callback_serdes() {
   if constexpr (std::is_same_v<T, std::string>) {
     return std::make_shared<PassThroughSerDes>();
-  } else {
+  } else if constexpr (requires(const T& value, const Json& json) {
+                         Json(value);
+                         json.template get<T>();
+                       }) {
     return std::make_shared<JsonSerDes<T>>();
+  } else {
+    throw ValidationError(
+        "no SerDes configured for a callback value type that has no to_json/from_json: "
+        "configure one");
   }
 }
 

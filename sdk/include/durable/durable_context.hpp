@@ -125,10 +125,24 @@ std::string serialize_value(const SerDes<T>& serdes, const T& value, const SerDe
   }
 }
 
+// Types the default JsonSerDes can encode (they have to_json/from_json or are JSON-native).
+template <class T>
+concept JsonConvertible = requires(const T& value, const Json& json) {
+  Json(value);
+  json.template get<T>();
+};
+
+// `serdes` if set, else JsonSerDes<T>. A type without JSON conversion compiles as long as every
+// use configures a SerDes; one that does not gets a ValidationError (nothing is checkpointed).
 template <class T>
 std::shared_ptr<SerDes<T>> serdes_or_default(std::shared_ptr<SerDes<T>> serdes) {
   if (serdes) return serdes;
-  return std::make_shared<JsonSerDes<T>>();
+  if constexpr (JsonConvertible<T>) {
+    return std::make_shared<JsonSerDes<T>>();
+  } else {
+    throw ValidationError(
+        "no SerDes configured for a value type that has no to_json/from_json: configure one");
+  }
 }
 
 }  // namespace detail
