@@ -107,7 +107,9 @@ class Renderer {
     char head[160];
     std::snprintf(head, sizeof head, "  %s %-12s %-15s %-24s %-10s", marker,
                   offset(e.event_timestamp).c_str(), m.type, truncated(name, 24).c_str(), m.status);
-    out_ << head << extra << "\n";
+    std::string line = head + extra;
+    line.erase(line.find_last_not_of(' ') + 1);
+    out_ << line << "\n";
   }
 
   void invocation_header(std::size_t number, const Event& completed) {
@@ -227,7 +229,9 @@ std::string render_timeline(const TestResult::Snapshot& snapshot,
   bool in_flight_header = false;
   for (const auto* e : pending) {
     const auto m = meaning_of(e->event_type);
-    if (m.from_service || std::string_view(m.type) == "EXECUTION") {
+    if (std::string_view(m.type) == "EXECUTION") {
+      renderer.event_line(*e, "=");
+    } else if (m.from_service) {
       renderer.event_line(*e, "~");
     } else {
       if (!in_flight_header) {

@@ -96,16 +96,15 @@ TEST(RunnerStuckTest, PendingWithNothingPendingDoesNotHang) {
       runner.options().function_name, [](const DurableExecutionInvocationInput&) {
         return DurableExecutionInvocationOutput{durable::InvocationStatus::Pending, {}, {}};
       });
-  // The service rejects the output; whether it then fails the execution or keeps retrying, the
-  // runner must come back with a terminal status or a RunnerError naming the rejection.
-  try {
-    const auto result = runner.run({}, {.timeout = std::chrono::seconds(5)});
-    EXPECT_EQ(result.status(), InvocationStatus::Failed) << result;
-    ASSERT_TRUE(result.error().has_value());
-    EXPECT_THAT(result.error()->error_message.value_or(""), HasSubstr("PENDING"));
-  } catch (const RunnerError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("PENDING"));
-  }
+  // The service rejects the output, retries the invocation on its back-off and fails the
+  // execution after five rejected invocations; the runner follows it there in virtual time.
+  const auto result = runner.run({}, {.timeout = std::chrono::seconds(5)});
+  EXPECT_EQ(result.status(), InvocationStatus::Failed) << result;
+  ASSERT_TRUE(result.error().has_value());
+  EXPECT_THAT(result.error()->error_message.value_or(""),
+              HasSubstr("Cannot return PENDING status with no pending operations."));
+  EXPECT_EQ(result.invocation_count(), 5u);
+  EXPECT_THAT(result.timeline(), HasSubstr("error InvalidParameterValueException"));
 }
 
 TEST(RunnerStuckTest, UnregisteredFunctionFailsTheInvocationWithItsName) {

@@ -103,9 +103,10 @@ class TestResult {
   // logs() parsed; a line that is not JSON becomes a JSON string.
   std::vector<Json> log_entries() const;
 
-  // A readable multi-line account: one block per invocation with each operation event (type,
-  // name, status, attempt, virtual time offset from the execution start, duration), the events
-  // the service produced between invocations (timers, callbacks), and the outcome.
+  // A readable multi-line account: one block per invocation (request id, virtual start/end,
+  // returned status) with each operation event (virtual time offset from the execution start,
+  // type, name, status, attempt, duration), the events the service produced between invocations
+  // (timers, callbacks; marked "~"), the execution's end (marked "="), and the outcome.
   std::string timeline() const;
 
  private:
