@@ -69,6 +69,9 @@ struct DurableRunner::Impl {
     emulator::ServiceOptions service_options;
     service_options.initial_state_page_size = options.initial_state_page_size;
     service = std::make_shared<emulator::Service>(clock, service_options);
+    // The registry is a shared handle: chained invokes resolve their targets in the same
+    // registrations the runner keeps adding to.
+    service->set_function_registry(registry);
   }
 
   emulator::DurableFunction wrap(Handler handler) {

@@ -381,5 +381,56 @@ TEST(RunnerEndToEndTest, RegisteredDurableFunctionsRunAsTheirOwnExecutions) {
   EXPECT_EQ(runner.run().result(), "main");
 }
 
+TEST(RunnerEndToEndTest, ChainedInvokeRunsARegisteredDurableFunction) {
+  DurableRunner runner([](const Json& event, DurableContext& ctx) -> Json {
+    const Json validated = ctx.invoke("validate-order", Json{{"order", event["order"]}}, "validate");
+    return Json{{"valid", validated["valid"]}, {"checked", validated["checked"]}};
+  });
+  runner.register_durable_function("validate-order", [](const Json& event, DurableContext& ctx) -> Json {
+    ctx.wait(Duration::from_minutes(5), "think");
+    return ctx.step([&](StepContext&) {
+      return Json{{"valid", true}, {"checked", event["order"]}};
+    }, "check");
+  });
+  const auto result = runner.run({{"order", "o-7"}});
+  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_THAT(result.result(), JsonEq(Json{{"valid", true}, {"checked", "o-7"}}));
+  const auto invoke = result.get_invoke("validate");
+  EXPECT_THAT(invoke, HasStatus(OperationStatus::Succeeded));
+  EXPECT_THAT(invoke.result<Json>(), JsonEq(Json{{"valid", true}, {"checked", "o-7"}}));
+
+  // The target ran as its own execution; the history names it, and the runner can show it.
+  std::string target_arn;
+  for (const auto& e : result.history()) {
+    if (const auto* d = std::get_if<ChainedInvokeStartedDetails>(&e.details)) {
+      target_arn = d->durable_execution_arn.value_or("");
+      EXPECT_EQ(d->function_name, "validate-order");
+    }
+  }
+  ASSERT_FALSE(target_arn.empty()) << result;
+  const auto target = runner.result(target_arn);
+  EXPECT_EQ(target.status(), InvocationStatus::Succeeded) << target;
+  EXPECT_EQ(target.invocation_count(), 2u);
+  EXPECT_EQ(target.get_wait("think").duration_seconds(), 300);
+  EXPECT_EQ(target.invocations()[0].function_name, "validate-order");
+}
+
+TEST(RunnerEndToEndTest, ChainedInvokeOfAnUnknownFunctionFailsTheInvoke) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    try {
+      ctx.invoke("missing-fn", Json::object(), "call-missing");
+      return "unexpected";
+    } catch (const InvokeError& e) {
+      return e.error_type();
+    }
+  });
+  const auto result = runner.run();
+  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.result(), "ResourceNotFoundException");
+  EXPECT_THAT(result.get_invoke("call-missing"), HasStatus(OperationStatus::Failed));
+  EXPECT_THAT(result.get_invoke("call-missing").error()->error_message.value_or(""),
+              HasSubstr("missing-fn"));
+}
+
 }  // namespace
 }  // namespace durable::testing

@@ -47,9 +47,10 @@ class DurableRunner {
   DurableRunner(const DurableRunner&) = delete;
   DurableRunner& operator=(const DurableRunner&) = delete;
 
-  // Adds (or replaces) another durable function the handler can reach, e.g. through a chained
-  // invoke; it runs as its own durable execution. Throws std::invalid_argument for an empty name
-  // or handler.
+  // Adds (or replaces) another durable function the handler can reach through a chained invoke
+  // (context.invoke(name, ...)); the emulator runs it as its own durable execution, driven by
+  // this runner like the main one (see result(arn) to inspect it). Throws std::invalid_argument
+  // for an empty name or handler.
   void register_durable_function(const std::string& name, Handler handler);
 
   // Starts an execution with `input` and drives it to a terminal status. Returns its result.
