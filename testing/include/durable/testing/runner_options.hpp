@@ -28,8 +28,10 @@ struct RunnerOptions {
 
 struct RunOptions {
   // Wall-clock limit for driving the execution to a terminal status. When it passes, or when the
-  // execution can make no more progress (nothing to run, no timer except its own execution
-  // timeout), run() throws RunnerError saying what the execution waits for.
+  // execution can make no more progress (nothing to run, no timer before its own execution
+  // timeout), run() throws RunnerError saying what the execution waits for. The limit is checked
+  // between invocations: handlers run on the caller's thread, so one that blocks forever inside
+  // its own code cannot be interrupted.
   std::chrono::milliseconds timeout = std::chrono::seconds(30);
   // DurableConfig.ExecutionTimeout, 1..31622400 s. Unset: the maximum (366 days, so that waits
   // of a year fit), and the runner never fast-forwards to it: an execution with nothing left
