@@ -289,6 +289,8 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
     succeed.payload = out.payload;
   }
   state_->checkpoint(std::move(succeed));
+  // A context resumed from STARTED leaves the parent in replay mode until here.
+  advance_replay();
   return {site.id, std::move(out.payload)};
 }
 

@@ -389,10 +389,11 @@ R DurableContext::invoke(const std::string& function_name, const P& payload, Ope
 template <class T>
 Callback<T> DurableContext::create_callback(OperationName name,
                                             std::type_identity_t<CallbackConfig<T>> config) {
+  std::shared_ptr<SerDes<T>> serdes =
+      config.serdes ? std::move(config.serdes) : detail::default_callback_serdes<T>();
   detail::CallbackHandle handle =
       callback_raw(std::move(name), config.timeout, config.heartbeat_timeout);
-  return Callback<T>(std::move(handle), config.serdes ? std::move(config.serdes)
-                                                      : detail::default_callback_serdes<T>());
+  return Callback<T>(std::move(handle), std::move(serdes));
 }
 
 template <class T, class F>
