@@ -23,10 +23,15 @@ TEST(YamlToJson, PlainScalarsResolveLikePyYaml) {
   EXPECT_EQ(one("-7").get<int>(), -7);
   EXPECT_EQ(one("0x1f").get<int>(), 31);
   EXPECT_EQ(one("1_000").get<int>(), 1000);
+  EXPECT_TRUE(one("123456789012345678901234").is_number_float());
   EXPECT_TRUE(one("2.5").is_number_float());
   EXPECT_DOUBLE_EQ(one("2.5").get<double>(), 2.5);
   // PyYAML needs a dot for a float: 1e5 stays a string.
   EXPECT_EQ(one("1e5"), Json("1e5"));
+  EXPECT_DOUBLE_EQ(one(".5").get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(one("1.5e+3").get<double>(), 1500.0);
+  EXPECT_EQ(one("+."), Json("+."));
+  EXPECT_EQ(one("1.0e+999"), Json("1.0e+999"));
   EXPECT_EQ(one("Hello, World!"), Json("Hello, World!"));
   EXPECT_EQ(one("Operation succeeded"), Json("Operation succeeded"));
 }
@@ -37,6 +42,7 @@ TEST(YamlToJson, QuotedScalarsStayStrings) {
   EXPECT_EQ(one("'*'"), Json("*"));
   EXPECT_EQ(one("'\"task-1\"'"), Json("\"task-1\""));
   EXPECT_EQ(one("''"), Json(""));
+  EXPECT_EQ(one("!!str 12"), Json("12"));
 }
 
 TEST(YamlToJson, CollectionsAndFlowStyle) {

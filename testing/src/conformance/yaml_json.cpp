@@ -35,7 +35,8 @@ Json resolve_plain(const std::string& s) {
   static const std::regex kBin("^[-+]?0b[0-1_]+$");
   static const std::regex kOct("^[-+]?0[0-7_]+$");
   static const std::regex kHex("^[-+]?0x[0-9a-fA-F_]+$");
-  static const std::regex kFloat("^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$");
+  static const std::regex kFloat(
+      "^[-+]?([0-9][0-9_]*\\.[0-9_]*|\\.[0-9][0-9_]*)([eE][-+][0-9]+)?$");
   static const std::regex kInf("^[-+]?\\.(inf|Inf|INF)$");
   static const std::regex kNan("^\\.(nan|NaN|NAN)$");
   if (std::regex_match(s, kNull)) return nullptr;
@@ -53,14 +54,23 @@ Json resolve_plain(const std::string& s) {
       long long v = std::stoll(digits, nullptr, base);
       return negative ? -v : v;
     } catch (const std::out_of_range&) {
-      return std::stod(s);  // beyond int64: Python keeps it exact, a double is the closest here
+      // Beyond int64: Python keeps it exact; a double is the closest for decimals, and other bases
+      // keep their text rather than a wrong value.
+      if (base == 10) return std::stod(strip_underscores(s));
+      return s;
     }
   };
   if (std::regex_match(s, kDec)) return parse_int(10, 0);
   if (std::regex_match(s, kBin)) return parse_int(2, 2);
   if (std::regex_match(s, kHex)) return parse_int(16, 2);
   if (std::regex_match(s, kOct)) return parse_int(8, 1);
-  if (s != "." && std::regex_match(s, kFloat)) return std::stod(strip_underscores(s));
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(strip_underscores(s));
+    } catch (const std::exception&) {
+      return s;  // e.g. an exponent beyond double range: keep the text rather than guess
+    }
+  }
   if (std::regex_match(s, kInf)) {
     return s[0] == '-' ? -std::numeric_limits<double>::infinity()
                        : std::numeric_limits<double>::infinity();
@@ -76,7 +86,7 @@ Json convert(const YAML::Node& node, const std::string& source, const std::strin
       return nullptr;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags quoted scalars "!" and plain ones "?"; only plain scalars are resolved.
-      if (node.Tag() == "!") return node.Scalar();
+      if (node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str") return node.Scalar();
       return resolve_plain(node.Scalar());
     case YAML::NodeType::Sequence: {
       Json out = Json::array();
