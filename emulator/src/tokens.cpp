@@ -82,10 +82,54 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Appends `text` as a JSON string literal. Tokens are minted on every checkpoint, so this avoids
+// building a JSON document just to print three members.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\b') {
+      out += "\\b";
+    } else if (c == '\f') {
+      out += "\\f";
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
 std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
                                   const std::string& invocation_id) {
-  Json j{{"arn", arn}, {"seq", sequence}, {"inv", invocation_id}};
-  return base64_encode(j.dump());
+  // Same text as the compact JSON {"arn":..,"inv":..,"seq":..} (members in sorted order).
+  std::string json;
+  json.reserve(arn.size() + invocation_id.size() + 48);
+  json += "{\"arn\":";
+  append_json_string(json, arn);
+  json += ",\"inv\":";
+  append_json_string(json, invocation_id);
+  json += ",\"seq\":";
+  json += std::to_string(sequence);
+  json += '}';
+  return base64_encode(json);
 }
 
 std::string make_callback_id(const std::string& arn, const std::string& operation_id) {

@@ -46,6 +46,14 @@ TEST(CheckpointTokenFormatTest, DependsOnArnSequenceAndInvocation) {
   EXPECT_EQ(json["inv"], "inv");
 }
 
+TEST(CheckpointTokenFormatTest, IsTheCompactJsonOfItsMembersEvenWithCharactersToEscape) {
+  const std::string arn = "arn:\"odd\\name\"\n/durable-execution/n/id";
+  auto t = make_checkpoint_token(arn, 12, "inv-1");
+  Json expected{{"arn", arn}, {"seq", 12}, {"inv", "inv-1"}};
+  EXPECT_EQ(*base64_decode(t), expected.dump());
+  EXPECT_EQ(Json::parse(*base64_decode(t))["arn"], arn);
+}
+
 TEST(MarkerTest, StateMarkerBelongsToOneSequence) {
   auto m = make_state_marker(7, 42);
   EXPECT_EQ(m, "7:42");
