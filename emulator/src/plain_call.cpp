@@ -45,6 +45,9 @@ PlainCallOutcome call_plain_function(const PlainFunction& fn, const std::string&
   std::string result;
   try {
     result = fn(payload);
+  } catch (const FunctionError& e) {
+    out.error = e.error();
+    return out;
   } catch (const std::exception& e) {
     out.error = make_error(exception_type_name(typeid(e).name()), e.what());
     return out;

@@ -13,9 +13,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "durable/model/envelope.hpp"
+#include "durable/model/error_object.hpp"
 
 namespace durable::emulator {
 
@@ -25,6 +28,19 @@ using DurableFunction =
 // result as JSON text (empty text means null); an exception fails the invoke, its dynamic type
 // name (without namespaces) becoming the ErrorType and what() the ErrorMessage.
 using PlainFunction = std::function<std::string(const std::string& payload_json)>;
+
+// Thrown by a plain function to fail the invoke with exactly this ErrorObject (type, message,
+// data, stack trace) instead of one derived from the exception's class name and what(); the
+// test harness uses it to make a function fail with a chosen error.
+class FunctionError : public std::runtime_error {
+ public:
+  explicit FunctionError(ErrorObject error)
+      : std::runtime_error(error.error_message.value_or("")), error_(std::move(error)) {}
+  const ErrorObject& error() const noexcept { return error_; }
+
+ private:
+  ErrorObject error_;
+};
 
 // How a registered function behaves when a CHAINED_INVOKE runs it (fault hooks for the harness).
 struct FunctionOptions {
