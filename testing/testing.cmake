@@ -7,9 +7,12 @@ endif()
 durable_cc_library(NAME testing
   INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
   SRCS
+    src/callback_rule.cpp
+    src/checkpoint_fault.cpp
     src/durable_runner.cpp
     src/in_process_checkpoint_client.cpp
     src/invocation_status.cpp
+    src/plain_function_adapter.cpp
     src/test_operation.cpp
     src/test_result.cpp
     src/timeline.cpp

@@ -1,15 +1,24 @@
 #include "durable/testing/durable_runner.hpp"
 
+#include <gmock/gmock.h>
+
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include "durable/emulator/clock.hpp"
 #include "durable/emulator/function_registry.hpp"
 #include "durable/emulator/service.hpp"
+#include "durable/model/api.hpp"
+#include "durable/model/event.hpp"
 #include "in_process_checkpoint_client.hpp"
+#include "plain_function_adapter.hpp"
 
 namespace durable::testing {
 namespace {
@@ -24,6 +33,50 @@ std::string describe_error(const ErrorObject& e) {
   return e.error_type.value_or("Error") + ": " + e.error_message.value_or("");
 }
 
+// The names a callback answers to: its own Name and, for wait_for_callback, the user's name on
+// the enclosing WaitForCallback context.
+bool callback_matches(const CallbackRule& pattern, const emulator::CallbackInfo& cb) {
+  if (cb.parent_sub_type && *cb.parent_sub_type == "WaitForCallback" && cb.parent_name &&
+      pattern.matches(*cb.parent_name)) {
+    return true;
+  }
+  return cb.name && pattern.matches(*cb.name);
+}
+
+std::string callback_label(const emulator::CallbackInfo& cb) {
+  std::string label;
+  if (cb.parent_sub_type && *cb.parent_sub_type == "WaitForCallback" && cb.parent_name) {
+    label = "\"" + *cb.parent_name + "\" (wait_for_callback)";
+  } else {
+    label = "\"" + cb.name.value_or("") + "\"";
+  }
+  return label + " " + std::string(to_string(cb.status)) + " id " + cb.callback_id;
+}
+
+emulator::CheckpointFaultKind to_kind(CheckpointFault fault) {
+  switch (fault) {
+    case CheckpointFault::ServiceError: return emulator::CheckpointFaultKind::kServiceError;
+    case CheckpointFault::Throttle: return emulator::CheckpointFaultKind::kThrottle;
+    case CheckpointFault::StaleToken: return emulator::CheckpointFaultKind::kStaleToken;
+  }
+  throw std::invalid_argument("DurableRunner::fail_checkpoint: unknown CheckpointFault");
+}
+
+bool is_crash(emulator::CheckpointFaultKind kind) {
+  return kind == emulator::CheckpointFaultKind::kCrashAfterApply ||
+         kind == emulator::CheckpointFaultKind::kCrashBeforeSend;
+}
+
+// Whether a STEP update reports the end of a body run (see OperationObservations::step_runs).
+bool ends_body_run(const OperationUpdate& u) {
+  if (u.type != OperationType::Step) return false;
+  if (u.action != OperationAction::Succeed && u.action != OperationAction::Fail &&
+      u.action != OperationAction::Retry) {
+    return false;
+  }
+  return !(u.error && u.error->error_type == "StepInterruptedError");
+}
+
 }  // namespace
 
 struct DurableRunner::Impl {
@@ -35,6 +88,32 @@ struct DurableRunner::Impl {
     // asked for an execution timeout, because reaching it means the execution was stuck.
     Timestamp timeout_deadline{};
     bool may_time_out = false;
+    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too).
+    OperationObservations observed;
+    // Chained invokes of unregistered functions seen since the last check (observe_mu).
+    std::vector<std::string> unregistered_invokes;
+    // An injected crash may lose one of its invocations: read what the service recorded.
+    bool crash_faults = false;
+    // Once terminal, an execution is no longer scanned for callbacks.
+    bool terminal = false;
+    // Callback rules scheduled per callback id: (due, rule index), sorted; emptied as they act.
+    std::map<std::string, std::vector<std::pair<Timestamp, std::size_t>>> callback_plans;
+  };
+
+  // What the runner knows about one invocable function name.
+  struct FunctionEntry {
+    enum class Kind { None, Plain, Durable };
+    Kind kind = Kind::None;
+    emulator::PlainFunction plain;
+    emulator::DurableFunction durable;
+    std::optional<ErrorObject> failure;
+    std::optional<std::chrono::seconds> timeout;
+    milliseconds delay{0};
+  };
+
+  struct FaultSpec {
+    std::uint64_t k;
+    emulator::CheckpointFaultKind kind;
   };
 
   RunnerOptions options;
@@ -49,6 +128,13 @@ struct DurableRunner::Impl {
   std::mutex log_mu;
   // Request id of the invocation being run, handed to the SDK for its log lines.
   std::string in_flight_request_id;
+  std::mutex observe_mu;
+  std::map<std::string, FunctionEntry> functions;
+  // unique_ptr: mocks are handed out by reference and must never move.
+  std::map<std::string, std::unique_ptr<FunctionMock>> mocks;
+  // deque: rules are handed out by reference and must never move.
+  std::deque<CallbackRule> callback_rules;
+  std::vector<FaultSpec> faults;
 
   explicit Impl(RunnerOptions opts) : options(std::move(opts)) {
     if (options.function_name.empty()) {
@@ -76,12 +162,35 @@ struct DurableRunner::Impl {
 
   emulator::DurableFunction wrap(Handler handler) {
     return [this, handler = std::move(handler)](const DurableExecutionInvocationInput& input) {
-      detail::InProcessCheckpointClient client(*service);
+      ExecutionRecord* record = &executions[input.durable_execution_arn];
+      detail::CheckpointObserver observer;
+      observer.sent = [this, record](const CheckpointDurableExecutionRequest& request) {
+        std::lock_guard lock(observe_mu);
+        for (const auto& u : request.updates) {
+          if (ends_body_run(u)) ++record->observed.step_runs[u.id];
+        }
+      };
+      observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {
+        std::lock_guard lock(observe_mu);
+        for (const auto& u : request.updates) {
+          if (u.type != OperationType::ChainedInvoke || u.action != OperationAction::Start ||
+              !u.chained_invoke_options) {
+            continue;
+          }
+          const auto& fn = u.chained_invoke_options->function_name;
+          record->observed.invoke_starts[u.id] = {fn, u.chained_invoke_options->tenant_id,
+                                                  u.payload};
+          if (options.fail_on_unregistered_function && !registry.contains(fn)) {
+            record->unregistered_invokes.push_back(describe_unregistered(fn, u));
+          }
+        }
+      };
+      detail::InProcessCheckpointClient client(*service, std::move(observer));
       InvocationOptions invocation_options;
       invocation_options.request_id = in_flight_request_id;
       invocation_options.log_level = LogLevel::Debug;
       if (options.capture_logs) {
-        auto* logs = &executions[input.durable_execution_arn].logs;
+        auto* logs = &record->logs;
         invocation_options.log_sink = [this, logs](std::string_view line) {
           std::lock_guard lock(log_mu);
           logs->emplace_back(line);
@@ -139,8 +248,171 @@ struct DurableRunner::Impl {
       record.error = outcome.error;
     }
     service->complete_invocation(pending->durable_execution_arn, pending->request_id, outcome);
-    executions[pending->durable_execution_arn].invocations.push_back(std::move(record));
+    auto& execution = executions[pending->durable_execution_arn];
+    if (execution.crash_faults) {
+      // The service may have discarded this invocation's output as lost in a crash: what a test
+      // needs to see is what the service recorded, not the SDK's refused checkpoint.
+      if (auto recorded = recorded_invocation_error(pending->durable_execution_arn,
+                                                    pending->request_id);
+          recorded && recorded->error_type == "Runtime.ExitError") {
+        record.crashed = true;
+        record.error = std::move(recorded);
+        record.output_status.reset();
+      }
+    }
+    execution.invocations.push_back(std::move(record));
     return true;
+  }
+
+  std::optional<ErrorObject> recorded_invocation_error(const std::string& arn,
+                                                       const std::string& request_id) const {
+    GetDurableExecutionHistoryRequest request;
+    request.durable_execution_arn = arn;
+    request.reverse_order = true;
+    request.max_items = 10;
+    for (const auto& event : service->get_history(request).events) {
+      if (event.event_type != EventType::InvocationCompleted) continue;
+      const auto* details = std::get_if<InvocationCompletedDetails>(&event.details);
+      if (details == nullptr || details->request_id != request_id) continue;
+      if (details->error) return details->error->payload;
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  std::string describe_unregistered(const std::string& fn, const OperationUpdate& u) const {
+    std::string message = "the handler invoked function \"" + fn + "\" (CHAINED_INVOKE " +
+                          (u.name ? "\"" + *u.name + "\", " : std::string()) + "id " + u.id +
+                          "), which is not registered with this DurableRunner";
+    const auto it = functions.find(fn);
+    if (it != functions.end() && it->second.kind == FunctionEntry::Kind::None) {
+      message += ": delay_function(\"" + fn + "\") was declared, but the function has no body";
+    }
+    return message +
+           ". Register it with register_function, register_raw_function, "
+           "register_durable_function or mock_function (or set "
+           "RunnerOptions.fail_on_unregistered_function = false to let the invoke fail with "
+           "ResourceNotFoundException)";
+  }
+
+  // Fails fast on a chained invoke of an unregistered function, before the emulator fails it.
+  void check_unregistered() {
+    std::string message;
+    {
+      std::lock_guard lock(observe_mu);
+      for (auto& [arn, record] : executions) {
+        for (auto& line : record.unregistered_invokes) {
+          message += "\nExecution " + arn + ": " + line + ".";
+        }
+        record.unregistered_invokes.clear();
+      }
+    }
+    if (!message.empty()) throw RunnerError("DurableRunner: run failed fast." + message);
+  }
+
+  // --- Callback rules ---
+
+  // Plans the rules for callbacks seen for the first time, applies the actions due now, and
+  // returns {whether anything was sent, the earliest action still planned}.
+  std::pair<bool, std::optional<Timestamp>> apply_callback_rules() {
+    if (callback_rules.empty()) return {false, std::nullopt};
+    bool acted = false;
+    std::optional<Timestamp> next;
+    const Timestamp now = clock->now();
+    for (auto& [arn, record] : executions) {
+      if (record.terminal) continue;
+      if (is_terminal(describe(arn).status)) {
+        record.terminal = true;
+        continue;
+      }
+      std::vector<Operation> ops;  // read only when a new callback needs its start time
+      for (const auto& cb : service->callbacks(arn)) {
+        auto plan_it = record.callback_plans.find(cb.callback_id);
+        if (plan_it == record.callback_plans.end()) {
+          if (ops.empty()) ops = service->operations(arn);
+          plan_it = record.callback_plans.emplace(cb.callback_id, plan_rules(cb, ops)).first;
+        }
+        auto& plan = plan_it->second;
+        if (cb.status != OperationStatus::Started) {
+          plan.clear();
+          continue;
+        }
+        while (!plan.empty() && plan.front().first <= now) {
+          const CallbackRule& rule = callback_rules[plan.front().second];
+          plan.erase(plan.begin());
+          if (send_rule_action(rule, cb.callback_id)) {
+            acted = true;
+            if (rule.is_terminal()) plan.clear();
+          }
+        }
+        if (!plan.empty() && (!next || plan.front().first < *next)) next = plan.front().first;
+      }
+    }
+    return {acted, next};
+  }
+
+  std::vector<std::pair<Timestamp, std::size_t>> plan_rules(const emulator::CallbackInfo& cb,
+                                                            const std::vector<Operation>& ops) {
+    Timestamp created = clock->now();
+    for (const auto& op : ops) {
+      if (op.id == cb.operation_id) created = op.start_timestamp;
+    }
+    std::vector<std::pair<Timestamp, std::size_t>> plan;
+    bool terminal_chosen = false;
+    for (std::size_t i = 0; i < callback_rules.size(); ++i) {
+      const CallbackRule& rule = callback_rules[i];
+      if (!callback_matches(rule, cb)) continue;
+      if (rule.is_terminal()) {
+        if (terminal_chosen) continue;
+        terminal_chosen = true;
+      }
+      plan.emplace_back(created + rule.delay().as_milliseconds(), i);
+    }
+    std::stable_sort(plan.begin(), plan.end());
+    return plan;
+  }
+
+  // Sends what `rule` says; returns false when it sends nothing (time_out) or the service
+  // refused (the callback closed meanwhile, e.g. its timeout fired at the same instant).
+  bool send_rule_action(const CallbackRule& rule, const std::string& callback_id) {
+    try {
+      switch (rule.action()) {
+        case CallbackRule::Action::Succeed:
+          service->send_callback_success({callback_id, rule.result()});
+          return true;
+        case CallbackRule::Action::Fail:
+          service->send_callback_failure({callback_id, rule.error()});
+          return true;
+        case CallbackRule::Action::Heartbeat:
+          service->send_callback_heartbeat({callback_id});
+          return true;
+        case CallbackRule::Action::TimeOut:
+        case CallbackRule::Action::None:
+          return false;
+      }
+    } catch (const ApiError& e) {
+      if (e.code() == "CallbackTimeoutException") return false;
+      throw RunnerError("DurableRunner: on_callback(\"" + rule.pattern() + "\") could not " +
+                        to_string(rule.action()) + " callback " + callback_id + ": " + e.what());
+    }
+    return false;
+  }
+
+  // One line per callback of `arn`, saying which rules match it (for RunnerError messages).
+  std::string describe_callbacks(const std::string& arn) const {
+    std::string out;
+    for (const auto& cb : service->callbacks(arn)) {
+      out += "\n  callback " + callback_label(cb);
+      if (cb.status != OperationStatus::Started) continue;
+      std::string matched;
+      for (const auto& rule : callback_rules) {
+        if (!callback_matches(rule, cb)) continue;
+        if (!matched.empty()) matched += ", ";
+        matched += "on_callback(\"" + rule.pattern() + "\")." + to_string(rule.action());
+      }
+      out += matched.empty() ? " — no on_callback rule matches it" : " — rules: " + matched;
+    }
+    return out;
   }
 
   std::size_t run_ready() {
@@ -170,6 +442,9 @@ struct DurableRunner::Impl {
                    describe_error(*op.step_details->error) + ".";
       }
     }
+    if (const auto callbacks = describe_callbacks(arn); !callbacks.empty()) {
+      message += "\nCallbacks:" + callbacks;
+    }
     const auto it = executions.find(arn);
     if (it != executions.end() && !it->second.invocations.empty()) {
       const auto& last = it->second.invocations.back();
@@ -182,22 +457,34 @@ struct DurableRunner::Impl {
     throw RunnerError(message);
   }
 
-  // Quiescence loop: run everything that is ready, and only when nothing is, move the clock to the
-  // next timer. Ends when `arn` is terminal; throws RunnerError when it cannot get there.
-  void drive(const std::string& arn, milliseconds wall_limit) {
+  // Quiescence loop: run everything that is ready, apply the callback rules that are due, and
+  // only when nothing is left to do now, move the clock to the next timer or rule. Returns once
+  // done() holds (default: `arn` is terminal). Throws RunnerError when it cannot get there.
+  void drive(const std::string& arn, milliseconds wall_limit,
+             const std::function<bool()>& done = {}, const std::string& goal = {}) {
     const auto wall_deadline = SteadyClock::now() + wall_limit;
     auto check_wall = [&] {
       if (SteadyClock::now() > wall_deadline) {
-        fail_stuck(arn, "did not finish within the wall-clock limit of " +
+        fail_stuck(arn, "did not " + (goal.empty() ? std::string("finish") : "get to " + goal) +
+                            " within the wall-clock limit of " +
                             std::to_string(wall_limit.count()) + " ms");
       }
     };
     const auto& record = executions[arn];
     for (;;) {
-      while (run_one()) check_wall();
-      if (is_terminal(describe(arn).status)) return;
+      while (run_one()) {
+        check_unregistered();
+        check_wall();
+      }
+      check_unregistered();
+      const bool terminal = is_terminal(describe(arn).status);
+      if (done ? done() : terminal) return;
+      if (terminal) fail_stuck(arn, "ended before it got to " + goal);
       check_wall();
-      const auto due = service->next_timer_due();
+      const auto [acted, rule_due] = apply_callback_rules();
+      if (acted) continue;
+      auto due = service->next_timer_due();
+      if (rule_due && (!due || *rule_due <= *due)) due = rule_due;
       if (!due) {
         fail_stuck(arn, "cannot make progress: no invocation is ready and no timer is armed");
       }
@@ -207,17 +494,85 @@ struct DurableRunner::Impl {
                    "(set RunOptions.execution_timeout to let it time out)");
       }
       if (virtual_clock) {
-        virtual_clock->advance_to(*due);
+        if (*due > clock->now()) virtual_clock->advance_to(*due);
       } else {
         const auto wait = *due - clock->now();
         if (wait > milliseconds(0)) {
-          const auto remaining = std::chrono::duration_cast<milliseconds>(wall_deadline - SteadyClock::now());
-          std::this_thread::sleep_for(std::min<milliseconds>(wait, remaining + milliseconds(1)));
+          const auto remaining =
+              std::chrono::duration_cast<milliseconds>(wall_deadline - SteadyClock::now());
+          std::this_thread::sleep_for(std::min<milliseconds>(
+              std::chrono::duration_cast<milliseconds>(wait), remaining + milliseconds(1)));
           check_wall();
         }
       }
+      // Rules due at the same instant as a timer act first (they were applied above only if
+      // already due; now the clock reached them).
+      if (apply_callback_rules().first) continue;
       service->fire_due_timers();
     }
+  }
+
+  // --- Function table ---
+
+  // Registers `name` in the emulator as its entry says: a failure wins over any body, a durable
+  // body runs as its own execution, a plain body with the entry's delay and timeout.
+  void sync_function(const std::string& name) {
+    const FunctionEntry& e = functions[name];
+    emulator::FunctionOptions fo;
+    fo.timeout = e.timeout;
+    fo.delay = e.delay;
+    // A function that times out runs until its timeout, whatever its own delay.
+    if (e.timeout) fo.delay = std::max(e.delay, std::chrono::duration_cast<milliseconds>(*e.timeout));
+    if (e.failure) {
+      registry.register_function(
+          name, [error = *e.failure](const std::string&) -> std::string {
+            throw emulator::FunctionError(error);
+          },
+          fo);
+    } else if (e.kind == FunctionEntry::Kind::Durable) {
+      fo.delay = milliseconds(0);
+      registry.register_durable_function(name, e.durable, fo);
+    } else if (e.kind == FunctionEntry::Kind::Plain) {
+      registry.register_function(name, e.plain, fo);
+    } else if (e.timeout) {
+      // Nothing to run: the emulator discards the outcome of a call that timed out anyway.
+      registry.register_function(name, [](const std::string&) { return std::string("null"); },
+                                 fo);
+    }
+    // A delay alone has nothing to answer with; the function stays unregistered and an invoke of
+    // it fails the run with a message saying so.
+  }
+
+  void check_target_name(const std::string& name, const char* api) const {
+    if (name.empty()) {
+      throw std::invalid_argument(std::string("DurableRunner::") + api + ": empty function name");
+    }
+    if (name == options.function_name) {
+      throw std::invalid_argument(std::string("DurableRunner::") + api + ": \"" + name +
+                                  "\" is the handler under test (RunnerOptions.function_name)");
+    }
+  }
+
+  void set_plain(const std::string& name, emulator::PlainFunction fn) {
+    auto& e = functions[name];
+    e.kind = FunctionEntry::Kind::Plain;
+    e.plain = std::move(fn);
+    e.durable = nullptr;
+    sync_function(name);
+  }
+
+  void add_fault(std::uint64_t k, emulator::CheckpointFaultKind kind, const char* api) {
+    if (k == 0) {
+      throw std::invalid_argument(std::string("DurableRunner::") + api +
+                                  ": k is 1-based (the first checkpoint is 1), got 0");
+    }
+    faults.push_back({k, kind});
+    if (!current_arn.empty()) inject_fault(current_arn, faults.back());
+  }
+
+  void inject_fault(const std::string& arn, const FaultSpec& fault) {
+    service->inject_checkpoint_fault(arn, fault.k, fault.kind);
+    if (is_crash(fault.kind)) executions[arn].crash_faults = true;
   }
 
   void require_started() const {
@@ -242,6 +597,10 @@ struct DurableRunner::Impl {
       std::lock_guard lock(log_mu);
       snap.logs = record.logs;
     }
+    {
+      std::lock_guard lock(observe_mu);
+      snap.observed = record.observed;
+    }
     return TestResult(std::move(snap), service);
   }
 };
@@ -261,7 +620,142 @@ void DurableRunner::register_durable_function(const std::string& name, Handler h
     throw std::invalid_argument("DurableRunner::register_durable_function: the handler for \"" +
                                 name + "\" is empty");
   }
-  impl_->registry.register_durable_function(name, impl_->wrap(std::move(handler)));
+  if (name == impl_->options.function_name) {
+    // The handler under test: no faults apply to it.
+    impl_->registry.register_durable_function(name, impl_->wrap(std::move(handler)));
+    return;
+  }
+  auto& entry = impl_->functions[name];
+  if (entry.delay > milliseconds(0)) {
+    throw std::invalid_argument("DurableRunner::register_durable_function: delay_function(\"" +
+                                name +
+                                "\") was declared, but a durable function's time is its own "
+                                "(use waits inside it)");
+  }
+  entry.kind = Impl::FunctionEntry::Kind::Durable;
+  entry.durable = impl_->wrap(std::move(handler));
+  entry.plain = nullptr;
+  impl_->sync_function(name);
+}
+
+void DurableRunner::register_function(const std::string& name, PlainHandler fn) {
+  impl_->check_target_name(name, "register_function");
+  if (!fn) {
+    throw std::invalid_argument("DurableRunner::register_function: the function \"" + name +
+                                "\" is empty");
+  }
+  impl_->set_plain(name, detail::adapt_json(name, std::move(fn)));
+}
+
+void DurableRunner::register_raw_function(const std::string& name, RawPlainHandler fn) {
+  impl_->check_target_name(name, "register_raw_function");
+  if (!fn) {
+    throw std::invalid_argument("DurableRunner::register_raw_function: the function \"" + name +
+                                "\" is empty");
+  }
+  impl_->set_plain(name, detail::adapt_raw(name, std::move(fn)));
+}
+
+FunctionMock& DurableRunner::mock_function(const std::string& name) {
+  impl_->check_target_name(name, "mock_function");
+  auto& slot = impl_->mocks[name];
+  if (!slot) slot = std::make_unique<FunctionMock>();
+  FunctionMock* mock = slot.get();
+  impl_->set_plain(name, detail::adapt_json(name, [mock](const Json& payload) {
+                     return mock->Call(payload);
+                   }));
+  return *mock;
+}
+
+void DurableRunner::fail_function(const std::string& name, ErrorObject error) {
+  impl_->check_target_name(name, "fail_function");
+  impl_->functions[name].failure = std::move(error);
+  impl_->sync_function(name);
+}
+
+void DurableRunner::fail_function(const std::string& name, std::string error_type,
+                                  std::string error_message) {
+  fail_function(name, ErrorObject{std::move(error_type), std::move(error_message), std::nullopt,
+                                  std::nullopt});
+}
+
+void DurableRunner::time_out_function(const std::string& name, Duration after) {
+  impl_->check_target_name(name, "time_out_function");
+  const auto ms = after.as_milliseconds();
+  if (ms < std::chrono::seconds(1) || ms.count() % 1000 != 0) {
+    throw std::invalid_argument("DurableRunner::time_out_function(\"" + name +
+                                "\"): the timeout must be whole seconds, at least one (got " +
+                                after.to_string() + ")");
+  }
+  impl_->functions[name].timeout = std::chrono::duration_cast<std::chrono::seconds>(ms);
+  impl_->sync_function(name);
+}
+
+void DurableRunner::delay_function(const std::string& name, Duration delay) {
+  impl_->check_target_name(name, "delay_function");
+  if (delay.as_milliseconds() < milliseconds(0)) {
+    throw std::invalid_argument("DurableRunner::delay_function(\"" + name +
+                                "\"): negative delay " + delay.to_string());
+  }
+  auto& entry = impl_->functions[name];
+  if (entry.kind == Impl::FunctionEntry::Kind::Durable) {
+    throw std::invalid_argument("DurableRunner::delay_function(\"" + name +
+                                "\"): it is a durable function, whose time is its own (use "
+                                "waits inside it)");
+  }
+  entry.delay = delay.as_milliseconds();
+  impl_->sync_function(name);
+}
+
+CallbackRule& DurableRunner::on_callback(const std::string& name_or_pattern) {
+  return impl_->callback_rules.emplace_back(name_or_pattern);
+}
+
+std::string DurableRunner::wait_for_callback(const std::string& name, milliseconds timeout) {
+  impl_->require_started();
+  const CallbackRule pattern(name);
+  const std::string arn = impl_->current_arn;
+  std::string found;
+  const auto find_open = [&] {
+    for (const auto& cb : impl_->service->callbacks(arn)) {
+      if (cb.status == OperationStatus::Started && callback_matches(pattern, cb)) {
+        found = cb.callback_id;
+        return true;
+      }
+    }
+    return false;
+  };
+  impl_->drive(arn, timeout, find_open, "an open callback named \"" + name + "\"");
+  return found;
+}
+
+void DurableRunner::send_callback_success(const std::string& callback_id, const Json& result) {
+  impl_->service->send_callback_success({callback_id, result.dump()});
+}
+
+void DurableRunner::send_callback_success_raw(const std::string& callback_id,
+                                              std::string result) {
+  impl_->service->send_callback_success({callback_id, std::move(result)});
+}
+
+void DurableRunner::send_callback_failure(const std::string& callback_id, ErrorObject error) {
+  impl_->service->send_callback_failure({callback_id, std::move(error)});
+}
+
+void DurableRunner::send_callback_heartbeat(const std::string& callback_id) {
+  impl_->service->send_callback_heartbeat({callback_id});
+}
+
+void DurableRunner::fail_checkpoint(std::uint64_t k, CheckpointFault fault) {
+  impl_->add_fault(k, to_kind(fault), "fail_checkpoint");
+}
+
+void DurableRunner::crash_after_checkpoint(std::uint64_t k) {
+  impl_->add_fault(k, emulator::CheckpointFaultKind::kCrashAfterApply, "crash_after_checkpoint");
+}
+
+void DurableRunner::crash_before_checkpoint(std::uint64_t k) {
+  impl_->add_fault(k, emulator::CheckpointFaultKind::kCrashBeforeSend, "crash_before_checkpoint");
 }
 
 TestResult DurableRunner::run(const Json& input, const RunOptions& options) {
@@ -290,9 +784,16 @@ std::string DurableRunner::start(const Json& input, const RunOptions& options) {
     }
     request.execution_timeout_seconds = seconds;
   }
+  for (const auto& rule : impl_->callback_rules) {
+    if (rule.action() == CallbackRule::Action::None) {
+      throw RunnerError("DurableRunner: on_callback(\"" + rule.pattern() +
+                        "\") declares no action (succeed, fail, heartbeat or time_out)");
+    }
+  }
   const auto response = impl_->service->start_execution(request);
   const auto& arn = response.durable_execution_arn;
   auto& record = impl_->executions[arn];
+  for (const auto& fault : impl_->faults) impl_->inject_fault(arn, fault);
   record.may_time_out = options.execution_timeout.has_value();
   record.timeout_deadline = impl_->describe(arn).start_timestamp +
                             std::chrono::seconds(request.execution_timeout_seconds);
@@ -300,7 +801,11 @@ std::string DurableRunner::start(const Json& input, const RunOptions& options) {
   return arn;
 }
 
-std::size_t DurableRunner::run_until_idle() { return impl_->run_ready(); }
+std::size_t DurableRunner::run_until_idle() {
+  const auto count = impl_->run_ready();
+  impl_->check_unregistered();
+  return count;
+}
 
 void DurableRunner::advance_clock(milliseconds by) {
   if (!impl_->virtual_clock) {
@@ -315,6 +820,7 @@ void DurableRunner::advance_clock(milliseconds by) {
   // that a timer armed by one of those invocations inside the window fires too.
   for (;;) {
     impl_->run_ready();
+    impl_->check_unregistered();
     const auto due = impl_->service->next_timer_due();
     if (!due || *due > target) break;
     impl_->virtual_clock->advance_to(*due);

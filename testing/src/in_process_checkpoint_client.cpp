@@ -5,7 +5,10 @@ namespace durable::testing::detail {
 CheckpointDurableExecutionResponse InProcessCheckpointClient::checkpoint(
     const CheckpointDurableExecutionRequest& request) {
   ++checkpoint_calls_;
-  return service_.checkpoint(request);
+  if (observer_.sent) observer_.sent(request);
+  auto response = service_.checkpoint(request);
+  if (observer_.accepted) observer_.accepted(request);
+  return response;
 }
 
 GetDurableExecutionStateResponse InProcessCheckpointClient::get_state(

@@ -5,16 +5,28 @@
 
 #include <atomic>
 #include <cstddef>
+#include <functional>
+#include <utility>
 
 #include "durable/checkpoint_client.hpp"
 #include "durable/emulator/service.hpp"
 
 namespace durable::testing::detail {
 
+// Lets the harness watch what the SDK sends: `sent` sees every checkpoint request before the
+// service judges it, `accepted` sees the requests the service applied. Either may be empty. They
+// run on the thread that checkpoints (possibly an SDK branch thread).
+struct CheckpointObserver {
+  std::function<void(const CheckpointDurableExecutionRequest&)> sent;
+  std::function<void(const CheckpointDurableExecutionRequest&)> accepted;
+};
+
 class InProcessCheckpointClient final : public CheckpointClient {
  public:
   // `service` must outlive the client. Thread-safe as the Service is.
-  explicit InProcessCheckpointClient(emulator::Service& service) : service_(service) {}
+  explicit InProcessCheckpointClient(emulator::Service& service,
+                                     CheckpointObserver observer = {})
+      : service_(service), observer_(std::move(observer)) {}
 
   CheckpointDurableExecutionResponse checkpoint(
       const CheckpointDurableExecutionRequest& request) override;
@@ -27,6 +39,7 @@ class InProcessCheckpointClient final : public CheckpointClient {
 
  private:
   emulator::Service& service_;
+  CheckpointObserver observer_;
   std::atomic<std::size_t> checkpoint_calls_{0};
   std::atomic<std::size_t> get_state_calls_{0};
 };

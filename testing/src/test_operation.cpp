@@ -23,13 +23,32 @@ TestOperation::TestOperation(std::shared_ptr<const std::vector<Operation>> all, 
   }
 }
 
+TestOperation::TestOperation(std::shared_ptr<const std::vector<Operation>> all, std::size_t index,
+                             std::shared_ptr<const OperationObservations> observed)
+    : TestOperation(std::move(all), index) {
+  observed_ = std::move(observed);
+}
+
 std::vector<TestOperation> TestOperation::children() const {
   std::vector<TestOperation> out;
   for (std::size_t i = 0; i < all_->size(); ++i) {
     const auto& candidate = (*all_)[i];
-    if (candidate.parent_id && *candidate.parent_id == op().id) out.emplace_back(all_, i);
+    if (candidate.parent_id && *candidate.parent_id == op().id) {
+      out.emplace_back(all_, i, observed_);
+    }
   }
   return out;
+}
+
+std::optional<ErrorObject> TestOperation::error() const {
+  const Operation& o = op();
+  if (o.step_details && o.step_details->error) return o.step_details->error;
+  if (o.context_details && o.context_details->error) return o.context_details->error;
+  if (o.callback_details && o.callback_details->error) return o.callback_details->error;
+  if (o.chained_invoke_details && o.chained_invoke_details->error) {
+    return o.chained_invoke_details->error;
+  }
+  return std::nullopt;
 }
 
 void TestOperation::require_type(OperationType expected, const char* view) const {
@@ -76,6 +95,12 @@ Json StepOperation::result_json() const { return parse_payload(result_payload(),
 
 std::optional<ErrorObject> StepOperation::error() const {
   return op().step_details ? op().step_details->error : std::nullopt;
+}
+
+std::size_t StepOperation::body_runs() const {
+  if (observed() == nullptr) return 0;
+  const auto it = observed()->step_runs.find(id());
+  return it == observed()->step_runs.end() ? 0 : it->second;
 }
 
 // --- WaitOperation ---
@@ -144,6 +169,34 @@ std::optional<ErrorObject> CallbackOperation::error() const {
 InvokeOperation::InvokeOperation(const TestOperation& op) : TestOperation(op) {
   require_type(OperationType::ChainedInvoke, "InvokeOperation");
 }
+
+const OperationObservations::InvokeStart* InvokeOperation::start_request() const {
+  if (observed() == nullptr) return nullptr;
+  const auto it = observed()->invoke_starts.find(id());
+  return it == observed()->invoke_starts.end() ? nullptr : &it->second;
+}
+
+std::string InvokeOperation::function_name() const {
+  const auto* start = start_request();
+  if (start == nullptr) {
+    throw std::runtime_error(describe(op()) +
+                             ": its START was not observed by a DurableRunner, so the invoked "
+                             "function is unknown (read it from the history instead)");
+  }
+  return start->function_name;
+}
+
+std::optional<std::string> InvokeOperation::tenant_id() const {
+  const auto* start = start_request();
+  return start ? start->tenant_id : std::nullopt;
+}
+
+std::optional<std::string> InvokeOperation::payload() const {
+  const auto* start = start_request();
+  return start ? start->payload : std::nullopt;
+}
+
+Json InvokeOperation::input() const { return parse_payload(payload(), "payload"); }
 
 std::optional<std::string> InvokeOperation::result_payload() const {
   return op().chained_invoke_details ? op().chained_invoke_details->result : std::nullopt;

@@ -13,6 +13,7 @@ namespace durable::testing {
 struct TestResult::State {
   Snapshot snapshot;
   std::shared_ptr<const std::vector<Operation>> operations;
+  std::shared_ptr<const OperationObservations> observed;
   std::shared_ptr<emulator::Service> service;
 
   // The history is read on first use: most tests never look at it, and rebuilding it for every
@@ -57,6 +58,8 @@ TestResult::TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> ser
   state_->operations =
       std::make_shared<const std::vector<Operation>>(std::move(snapshot.operations));
   snapshot.operations.clear();
+  state_->observed = std::make_shared<const OperationObservations>(std::move(snapshot.observed));
+  snapshot.observed = {};
   state_->snapshot = std::move(snapshot);
   state_->service = std::move(service);
 }
@@ -91,7 +94,7 @@ std::vector<TestOperation> TestResult::operations() const {
   std::vector<TestOperation> out;
   out.reserve(state_->operations->size());
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    out.emplace_back(state_->operations, i);
+    out.emplace_back(state_->operations, i, state_->observed);
   }
   return out;
 }
@@ -99,7 +102,7 @@ std::vector<TestOperation> TestResult::operations() const {
 std::vector<TestOperation> TestResult::operations(OperationType type) const {
   std::vector<TestOperation> out;
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    if ((*state_->operations)[i].type == type) out.emplace_back(state_->operations, i);
+    if ((*state_->operations)[i].type == type) out.emplace_back(state_->operations, i, state_->observed);
   }
   return out;
 }
@@ -107,7 +110,7 @@ std::vector<TestOperation> TestResult::operations(OperationType type) const {
 std::vector<TestOperation> TestResult::operations(OperationStatus status) const {
   std::vector<TestOperation> out;
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    if ((*state_->operations)[i].status == status) out.emplace_back(state_->operations, i);
+    if ((*state_->operations)[i].status == status) out.emplace_back(state_->operations, i, state_->observed);
   }
   return out;
 }
@@ -120,7 +123,7 @@ std::optional<TestOperation> TestResult::find_operation(const std::string& name,
   std::size_t seen = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (ops[i].name && *ops[i].name == name) {
-      if (seen == occurrence) return TestOperation(state_->operations, i);
+      if (seen == occurrence) return TestOperation(state_->operations, i, state_->observed);
       ++seen;
     }
   }
@@ -140,13 +143,13 @@ TestOperation TestResult::operation_at(std::size_t index) const {
                             " is out of range (the execution has " +
                             std::to_string(state_->operations->size()) + " operations)");
   }
-  return TestOperation(state_->operations, index);
+  return TestOperation(state_->operations, index, state_->observed);
 }
 
 TestOperation TestResult::operation_by_id(const std::string& id) const {
   const auto& ops = *state_->operations;
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].id == id) return TestOperation(state_->operations, i);
+    if (ops[i].id == id) return TestOperation(state_->operations, i, state_->observed);
   }
   throw std::out_of_range("TestResult: no operation with id \"" + id + "\"");
 }
@@ -158,7 +161,7 @@ View TestResult::typed(OperationType type, const std::string& name,
   std::size_t seen = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (ops[i].type == type && ops[i].name && *ops[i].name == name) {
-      if (seen == occurrence) return View(TestOperation(state_->operations, i));
+      if (seen == occurrence) return View(TestOperation(state_->operations, i, state_->observed));
       ++seen;
     }
   }
@@ -201,6 +204,10 @@ const std::vector<InvocationRecord>& TestResult::invocations() const {
   return state_->snapshot.invocations;
 }
 std::size_t TestResult::invocation_count() const { return state_->snapshot.invocations.size(); }
+
+std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrence) const {
+  return get_step(name, occurrence).body_runs();
+}
 const std::vector<std::string>& TestResult::logs() const { return state_->snapshot.logs; }
 
 std::vector<Json> TestResult::log_entries() const {

@@ -2,10 +2,13 @@
 // and the gmock matchers.
 #pragma once
 
+#include "durable/testing/callback_rule.hpp"
+#include "durable/testing/checkpoint_fault.hpp"
 #include "durable/testing/durable_runner.hpp"
 #include "durable/testing/invocation_record.hpp"
 #include "durable/testing/invocation_status.hpp"
 #include "durable/testing/matchers.hpp"
+#include "durable/testing/operation_observations.hpp"
 #include "durable/testing/runner_error.hpp"
 #include "durable/testing/runner_options.hpp"
 #include "durable/testing/test_operation.hpp"

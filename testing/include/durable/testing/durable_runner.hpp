@@ -13,8 +13,16 @@
 // length finish at once.
 //
 // Step-by-step mode: start() creates the execution without running it; run_until_idle(),
-// advance_clock(), advance_to_next_timer() move it on; status()/result() read it;
-// wait_for_result() finishes it.
+// advance_clock(), advance_to_next_timer() move it on; wait_for_callback(name) drives it until a
+// callback exists and send_callback_*() answer it; status()/result() read it; wait_for_result()
+// finishes it.
+//
+// Invoked functions: register_function() (plain, JSON in and out), register_raw_function() (plain,
+// text), register_durable_function() (its own durable execution), mock_function() (a gmock
+// MockFunction). Faults, declared before the run and combinable with those: fail_function(),
+// time_out_function(), delay_function(); callbacks answered by rules (on_callback()); service
+// faults on the k-th checkpoint (fail_checkpoint(), crash_after_checkpoint(),
+// crash_before_checkpoint()).
 //
 // Thread-safety: a DurableRunner is driven from one thread at a time (handlers run on that
 // thread, or on threads the SDK owns during an invocation). Distinct runners share nothing and
@@ -23,20 +31,44 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "durable/emulator/clock.hpp"
 #include "durable/emulator/function_registry.hpp"
 #include "durable/emulator/service.hpp"
+#include "durable/duration.hpp"
 #include "durable/invocation.hpp"
+#include "durable/model/error_object.hpp"
 #include "durable/model/json.hpp"
+#include "durable/testing/callback_rule.hpp"
+#include "durable/testing/checkpoint_fault.hpp"
 #include "durable/testing/invocation_status.hpp"
 #include "durable/testing/runner_error.hpp"
 #include "durable/testing/runner_options.hpp"
 #include "durable/testing/test_result.hpp"
 
+namespace testing {
+// gmock's class template, declared here so that this header does not pull gmock in; include
+// <gmock/gmock.h> (or durable/testing/matchers.hpp) to set expectations on a mock.
+template <typename F>
+class MockFunction;
+}  // namespace testing
+
 namespace durable::testing {
+
+// The gmock mock behind DurableRunner::mock_function: Call(payload) returns the function's result.
+using FunctionMock = ::testing::MockFunction<Json(const Json&)>;
+// A plain (on-demand) function: receives the invoke payload as JSON, returns the result.
+using PlainHandler = std::function<Json(const Json& payload)>;
+// The same over raw text, for payloads and results a custom SerDes encodes as something other
+// than JSON. An empty result means JSON null.
+using RawPlainHandler = std::function<std::string(const std::string& payload)>;
+
+// Lambda's default function timeout, the default of DurableRunner::time_out_function.
+inline constexpr std::chrono::seconds kDefaultFunctionTimeout{3};
 
 class DurableRunner {
  public:
@@ -52,6 +84,85 @@ class DurableRunner {
   // this runner like the main one (see result(arn) to inspect it). Throws std::invalid_argument
   // for an empty name or handler.
   void register_durable_function(const std::string& name, Handler handler);
+
+  // --- Invoked functions (declare before the run; the latest registration of a name wins) ---
+  //
+  // All of them throw std::invalid_argument for an empty name, an empty function, or the name of
+  // the handler under test (RunnerOptions.function_name).
+
+  // Registers a plain function the handler can invoke. It runs on the runner's thread when the
+  // emulator completes the invoke; the payload is parsed as JSON (a payload that is not JSON
+  // fails the invoke with ErrorType "PayloadNotJson") and the returned JSON becomes the Result.
+  // An exception fails the invoke: a std::exception with ErrorType = its class name without
+  // namespaces and ErrorMessage = what(); emulator::FunctionError with exactly its ErrorObject;
+  // anything else with ErrorType "UnknownException" and a message naming the function.
+  void register_function(const std::string& name, PlainHandler fn);
+  // As register_function, over the payload and result text exactly as they travel.
+  void register_raw_function(const std::string& name, RawPlainHandler fn);
+  // Registers `name` as a plain function backed by a gmock MockFunction owned by the runner and
+  // returns it (the same object on every call for one name; its address stays valid for the
+  // runner's lifetime, and gmock verifies its expectations when the runner is destroyed):
+  //   EXPECT_CALL(runner.mock_function("pay"), Call(JsonEq(...))).WillOnce(Return(Json{...}));
+  // Exceptions thrown by its actions fail the invoke as for register_function. A call without a
+  // matching expectation returns JSON null (gmock reports it as uninteresting or unexpected).
+  FunctionMock& mock_function(const std::string& name);
+
+  // --- Function faults (combinable with any registration above; a fault alone is enough) ---
+
+  // Every invoke of `name` fails with exactly `error`; the function's body is not called.
+  void fail_function(const std::string& name, ErrorObject error);
+  void fail_function(const std::string& name, std::string error_type, std::string error_message);
+  // Every invoke of `name` times out as Lambda's function timeout would: TIMED_OUT with ErrorType
+  // "Sandbox.Timedout" `after` (virtual time) after it started, whatever delay_function says.
+  // For a durable function, `after` becomes its execution timeout as a chained-invoke target.
+  // `after` must be whole seconds, at least one (std::invalid_argument otherwise).
+  void time_out_function(const std::string& name, Duration after = kDefaultFunctionTimeout);
+  // Every invoke of the plain function `name` answers `delay` of virtual time after it started
+  // (the handler stays suspended meanwhile). std::invalid_argument for a negative delay or a
+  // durable function. Needs a registration or fail_function: a delay alone makes the run fail
+  // with RunnerError when the function is invoked.
+  void delay_function(const std::string& name, Duration delay);
+
+  // --- Callbacks ---
+
+  // Declares a rule that answers matching callbacks automatically during run() and
+  // wait_for_result() (see CallbackRule). Returns it for chaining; it lives as long as the runner.
+  CallbackRule& on_callback(const std::string& name_or_pattern);
+
+  // Step by step: drives the current execution (running invocations, firing timers, applying
+  // callback rules) until an open (STARTED) callback named `name` exists, and returns its
+  // callback id. `name` is matched as by on_callback (exact or glob). Throws RunnerError when the
+  // execution ends, or can make no progress, without such a callback, or after `timeout` of wall
+  // time; the message lists the callbacks that do exist.
+  std::string wait_for_callback(const std::string& name,
+                                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Answer a callback as an external system would (SendDurableExecutionCallback*). They do not
+  // run the invocation they trigger: call run_until_idle() or wait_for_result(). Each throws
+  // durable::ApiError as the service answers: InvalidParameterValueException for an id it never
+  // issued, ResourceNotFoundException for an unknown execution/operation, and
+  // CallbackTimeoutException for a callback that already timed out or completed.
+  void send_callback_success(const std::string& callback_id, const Json& result);
+  void send_callback_success_raw(const std::string& callback_id, std::string result);
+  void send_callback_failure(const std::string& callback_id, ErrorObject error);
+  void send_callback_heartbeat(const std::string& callback_id);
+
+  // --- Service faults (k is 1-based, counted per execution over its checkpoint calls) ---
+  //
+  // Declared before start()/run(), a fault applies to every execution the runner starts from
+  // then on (not to chained-invoke targets); declared after start(), also to the current
+  // execution. k = 0 throws std::invalid_argument.
+
+  // The k-th checkpoint is refused with `fault` and not applied. The SDK fails the invocation
+  // (the runner records it with the error), and the service invokes the execution again after
+  // its invocation retry delay, which replays what was checkpointed before.
+  void fail_checkpoint(std::uint64_t k, CheckpointFault fault);
+  // The process "crashes" right after the service applied the k-th checkpoint: the handler keeps
+  // running until its next checkpoint is refused, its output is discarded, InvocationCompleted
+  // carries Runtime.ExitError and the execution is invoked again.
+  void crash_after_checkpoint(std::uint64_t k);
+  // The process "crashes" before the k-th checkpoint reaches the service: not applied; then as
+  // crash_after_checkpoint.
+  void crash_before_checkpoint(std::uint64_t k);
 
   // Starts an execution with `input` and drives it to a terminal status. Returns its result.
   // Throws RunnerError when the execution is stuck (the message carries the emulator's account of

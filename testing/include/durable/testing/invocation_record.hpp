@@ -23,8 +23,12 @@ struct InvocationRecord {
   // The status the handler returned; unset when the invocation itself failed (exception escaped,
   // function not registered).
   std::optional<durable::InvocationStatus> output_status;
-  // The handler's FAILED error or the invocation failure.
+  // The handler's FAILED error or the invocation failure. For a crash it is the error the
+  // service recorded (Runtime.ExitError), not what the SDK threw at the refused checkpoint.
   std::optional<ErrorObject> error;
+  // True when an injected crash (DurableRunner::crash_after_checkpoint/crash_before_checkpoint)
+  // lost this invocation: its output was discarded and the execution was invoked again.
+  bool crashed = false;
 };
 
 }  // namespace durable::testing

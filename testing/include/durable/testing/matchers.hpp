@@ -5,6 +5,10 @@
 //   EXPECT_THAT(result, HasStatus(durable::testing::InvocationStatus::Succeeded));
 //   EXPECT_THAT(result.operations(), Contains(HasName("charge")));
 //   EXPECT_THAT(result.get_step("charge"), HasResult(JsonEq(42)));
+//   EXPECT_THAT(result.operations(OperationType::ChainedInvoke),
+//               ElementsAre(AllOf(IsInvokeOf("validate"), HasPayload(JsonEq({{"id", 1}})),
+//                                 Succeeded())));
+//   EXPECT_THAT(result, AllOf(Failed(), HasErrorType("StepError"), HasErrorMessage("declined")));
 //
 // This header is the one public header of the harness that includes gmock; it is meant for test
 // code only.
@@ -19,7 +23,9 @@
 
 #include "durable/model/enums.hpp"
 #include "durable/model/json.hpp"
+#include "durable/model/error_object.hpp"
 #include "durable/testing/invocation_status.hpp"
+#include "durable/testing/test_operation.hpp"
 
 namespace durable::testing {
 namespace detail {
@@ -43,6 +49,31 @@ std::optional<Json> as_json(const T& value) {
     return parse_json_text(*value);
   } else {
     return Json(value);
+  }
+}
+
+// The error an argument carries: an ErrorObject itself, an optional one, or whatever error()
+// returns (operations, TestResult).
+template <class T>
+std::optional<ErrorObject> error_of(const T& arg) {
+  if constexpr (std::is_same_v<T, ErrorObject>) {
+    return arg;
+  } else if constexpr (std::is_same_v<T, std::optional<ErrorObject>>) {
+    return arg;
+  } else {
+    return arg.error();
+  }
+}
+
+// Whether `arg` (an operation or a TestResult) has the "succeeded"/"failed" status of its kind.
+template <class T>
+bool has_outcome(const T& arg, bool succeeded) {
+  const auto status = arg.status();
+  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(status)>, ::durable::OperationStatus>) {
+    return status == (succeeded ? ::durable::OperationStatus::Succeeded
+                                : ::durable::OperationStatus::Failed);
+  } else {
+    return status == (succeeded ? InvocationStatus::Succeeded : InvocationStatus::Failed);
   }
 }
 
@@ -98,6 +129,83 @@ MATCHER_P(HasType, expected,
 MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
   const ::durable::Json value = arg.template result<::durable::Json>();
   return ::testing::ExplainMatchResult(inner, value, result_listener);
+}
+
+// Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
+// InvocationStatus::Succeeded for a TestResult.
+MATCHER(Succeeded, negation ? "did not succeed" : "succeeded") {
+  if (::durable::testing::detail::has_outcome(arg, true)) return true;
+  *result_listener << "whose status is " << to_string(arg.status());
+  return false;
+}
+
+// Matches an operation (or TestResult) that failed (FAILED; TIMED_OUT and STOPPED do not match).
+MATCHER(Failed, negation ? "did not fail" : "failed") {
+  if (::durable::testing::detail::has_outcome(arg, false)) return true;
+  *result_listener << "whose status is " << to_string(arg.status());
+  return false;
+}
+
+// Matches a CHAINED_INVOKE operation whose invoked function is `function_name`.
+MATCHER_P(IsInvokeOf, function_name,
+          std::string(negation ? "is not an invoke of " : "is an invoke of ") +
+              std::string(function_name)) {
+  if (arg.type() != ::durable::OperationType::ChainedInvoke) {
+    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    return false;
+  }
+  const auto actual = ::durable::testing::InvokeOperation(arg).function_name();
+  if (actual == std::string(function_name)) return true;
+  *result_listener << "which invokes \"" << actual << "\"";
+  return false;
+}
+
+// Matches a CHAINED_INVOKE operation whose payload, decoded as JSON, matches `inner`.
+MATCHER_P(HasPayload, inner,
+          "has a payload that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
+  if (arg.type() != ::durable::OperationType::ChainedInvoke) {
+    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    return false;
+  }
+  const auto payload = ::durable::testing::InvokeOperation(arg).payload();
+  const auto value = ::durable::testing::detail::as_json(payload);
+  if (!value) {
+    *result_listener << (payload ? "whose payload is not JSON: " + *payload
+                                 : std::string("which has no payload"));
+    return false;
+  }
+  return ::testing::ExplainMatchResult(inner, *value, result_listener);
+}
+
+// Matches anything carrying an error (operation, TestResult, ErrorObject, optional ErrorObject)
+// whose ErrorType equals `expected`.
+MATCHER_P(HasErrorType, expected,
+          std::string(negation ? "does not have error type " : "has error type ") +
+              std::string(expected)) {
+  const auto error = ::durable::testing::detail::error_of(arg);
+  if (!error) {
+    *result_listener << "which has no error";
+    return false;
+  }
+  if (error->error_type.value_or("") == std::string(expected)) return true;
+  *result_listener << "whose error type is \"" << error->error_type.value_or("") << "\"";
+  return false;
+}
+
+// As HasErrorType, for an ErrorMessage that contains `substring`.
+MATCHER_P(HasErrorMessage, substring,
+          std::string(negation ? "does not have an error message containing "
+                               : "has an error message containing ") +
+              std::string(substring)) {
+  const auto error = ::durable::testing::detail::error_of(arg);
+  if (!error) {
+    *result_listener << "which has no error";
+    return false;
+  }
+  const std::string message = error->error_message.value_or("");
+  if (message.find(std::string(substring)) != std::string::npos) return true;
+  *result_listener << "whose error message is \"" << message << "\"";
+  return false;
 }
 
 }  // namespace durable::testing

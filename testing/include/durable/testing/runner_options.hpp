@@ -24,6 +24,11 @@ struct RunnerOptions {
   std::size_t initial_state_page_size = 1000;
   // Keep the SDK's JSON log lines in the TestResult. Off saves time in benchmarks.
   bool capture_logs = true;
+  // A chained invoke of a function nobody registered (register_function,
+  // register_durable_function, mock_function or a fault rule) makes run()/wait_for_result()
+  // throw RunnerError naming the function, before the emulator fails the invoke. false: let the
+  // emulator fail the invoke with ResourceNotFoundException, which the handler may catch.
+  bool fail_on_unregistered_function = true;
 };
 
 struct RunOptions {

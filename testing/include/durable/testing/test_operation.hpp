@@ -17,6 +17,7 @@
 #include "durable/model/error_object.hpp"
 #include "durable/model/json.hpp"
 #include "durable/model/operation.hpp"
+#include "durable/testing/operation_observations.hpp"
 
 namespace durable::testing {
 
@@ -25,6 +26,10 @@ class TestOperation {
   // `all` is the whole operation list of the execution (needed for children()); `index` selects
   // this operation in it. Throws std::out_of_range when index is past the end.
   TestOperation(std::shared_ptr<const std::vector<Operation>> all, std::size_t index);
+  // As above, with what the runner observed of the execution's operations (invoke requests, step
+  // body runs); without it those accessors report nothing observed.
+  TestOperation(std::shared_ptr<const std::vector<Operation>> all, std::size_t index,
+                std::shared_ptr<const OperationObservations> observed);
 
   const std::string& id() const { return op().id; }
   // The name given to the durable call; empty when the call was unnamed.
@@ -46,11 +51,15 @@ class TestOperation {
   // The stored operation exactly as the service returns it.
   const Operation& raw() const { return (*all_)[index_]; }
 
+  // The error the operation's details carry (step, context, callback, chained invoke), if any.
+  std::optional<ErrorObject> error() const;
+
  protected:
   const Operation& op() const { return (*all_)[index_]; }
   // Throws std::logic_error naming the operation when its type is not `expected`; used by the
   // typed views so that get_step() on a WAIT fails loudly instead of reading empty details.
   void require_type(OperationType expected, const char* view) const;
+  const OperationObservations* observed() const { return observed_.get(); }
   // Parses a stored JSON payload; throws std::runtime_error naming the operation when the
   // operation has no result or the payload is not JSON.
   Json parse_payload(const std::optional<std::string>& payload, const char* what) const;
@@ -58,6 +67,7 @@ class TestOperation {
  private:
   std::shared_ptr<const std::vector<Operation>> all_;
   std::size_t index_;
+  std::shared_ptr<const OperationObservations> observed_;
 };
 
 // A STEP operation (also wait_for_condition, whose SubType is "WaitForCondition").
@@ -82,6 +92,10 @@ class StepOperation : public TestOperation {
   std::optional<std::string> result_payload() const;
   // The error of the last failed attempt, if any.
   std::optional<ErrorObject> error() const;
+  // How many times the step's body ran across all invocations (a re-run after a crash counts;
+  // replaying a finished step does not). For wait_for_condition, how many checks ran. 0 when the
+  // operation did not come from a DurableRunner run.
+  std::size_t body_runs() const;
 };
 
 // A WAIT operation.
@@ -130,6 +144,15 @@ class CallbackOperation : public TestOperation {
 class InvokeOperation : public TestOperation {
  public:
   explicit InvokeOperation(const TestOperation& op);
+  // The function the handler invoked (as passed to context.invoke: name, ARN or qualified name).
+  // Throws std::runtime_error when the runner did not observe the invoke's START.
+  std::string function_name() const;
+  // ChainedInvokeOptions.TenantId, if one was sent.
+  std::optional<std::string> tenant_id() const;
+  // The payload sent to the function, as text (std::nullopt when none was sent or not observed).
+  std::optional<std::string> payload() const;
+  // The payload decoded as JSON. Throws std::runtime_error when there is none or it is not JSON.
+  Json input() const;
   template <class T = Json>
   T result() const {
     return result_json().template get<T>();
@@ -137,6 +160,9 @@ class InvokeOperation : public TestOperation {
   Json result_json() const;
   std::optional<std::string> result_payload() const;
   std::optional<ErrorObject> error() const;
+
+ private:
+  const OperationObservations::InvokeStart* start_request() const;
 };
 
 }  // namespace durable::testing

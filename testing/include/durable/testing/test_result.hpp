@@ -22,6 +22,7 @@
 #include "durable/model/operation.hpp"
 #include "durable/testing/invocation_record.hpp"
 #include "durable/testing/invocation_status.hpp"
+#include "durable/testing/operation_observations.hpp"
 #include "durable/testing/test_operation.hpp"
 
 namespace durable::emulator {
@@ -43,6 +44,8 @@ class TestResult {
     std::vector<Operation> operations;
     std::vector<InvocationRecord> invocations;
     std::vector<std::string> logs;
+    // What the runner saw at the checkpoint seam (invoke requests, step body runs).
+    OperationObservations observed;
   };
   TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> service);
 
@@ -97,7 +100,12 @@ class TestResult {
 
   // --- Invocations and logs ---
   const std::vector<InvocationRecord>& invocations() const;
+  // How many times the handler was invoked for this execution (replays and re-invocations after
+  // failures or crashes included).
   std::size_t invocation_count() const;
+  // How many times the body of the `occurrence`-th step named `name` ran (see
+  // StepOperation::body_runs). Throws std::out_of_range as get_step() does.
+  std::size_t step_runs(const std::string& name, std::size_t occurrence = 0) const;
   // The SDK's log lines (JSON text, one per line) emitted during this execution's invocations.
   const std::vector<std::string>& logs() const;
   // logs() parsed; a line that is not JSON becomes a JSON string.
