@@ -63,8 +63,9 @@ namespace durable::testing {
 using FunctionMock = ::testing::MockFunction<Json(const Json&)>;
 // A plain (on-demand) function: receives the invoke payload as JSON, returns the result.
 using PlainHandler = std::function<Json(const Json& payload)>;
-// The same over raw text, for payloads and results a custom SerDes encodes as something other
-// than JSON. An empty result means JSON null.
+// The same over raw text, for payloads a custom SerDes encodes as something other than JSON. The
+// result must still be JSON text, as a Lambda response is (anything else fails the invoke with
+// Runtime.InvalidResponse); an empty result means JSON null.
 using RawPlainHandler = std::function<std::string(const std::string& payload)>;
 
 // Lambda's default function timeout, the default of DurableRunner::time_out_function.
