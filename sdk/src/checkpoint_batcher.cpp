@@ -10,7 +10,7 @@ CheckpointBatcher::CheckpointBatcher(BatchLimits limits) : limits_(limits) {
 }
 
 std::size_t CheckpointBatcher::update_size(const OperationUpdate& update) {
-  return Json(update).dump(-1, ' ', false, Json::error_handler_t::replace).size();
+  return serialized_size(update);
 }
 
 void CheckpointBatcher::push(OperationUpdate update) {

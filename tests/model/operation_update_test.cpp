@@ -72,3 +72,44 @@ TEST(OperationUpdate, ChainedInvokeOptionsRequireFunctionName) {
 
 }  // namespace
 }  // namespace durable
+
+namespace durable {
+namespace {
+
+TEST(OperationUpdateSize, EqualsTheDumpedLengthForEveryShape) {
+  std::vector<OperationUpdate> cases;
+  OperationUpdate minimal;
+  minimal.id = "a";
+  cases.push_back(minimal);
+  OperationUpdate full;
+  full.id = "id-1";
+  full.parent_id = "parent";
+  full.name = "quote \" back\\slash \n\t\r\b\f ctrl\x01 é ✓";
+  full.type = OperationType::ChainedInvoke;
+  full.sub_type = "ChainedInvoke";
+  full.action = OperationAction::Retry;
+  full.payload = std::string(1000, 'x') + "\"";
+  full.error = ErrorObject{"T", "M\n", "D", {{"a", "b\"", ""}}};
+  full.context_options = ContextOptions{false};
+  full.step_options = StepOptions{-1234567};
+  full.wait_options = WaitOptions{31622400};
+  full.callback_options = CallbackOptions{0, 9};
+  full.chained_invoke_options = ChainedInvokeOptions{"fn", "tenant"};
+  cases.push_back(full);
+  OperationUpdate empties;
+  empties.id = "e";
+  empties.payload = "";
+  empties.error = ErrorObject{};
+  empties.context_options = ContextOptions{};
+  empties.step_options = StepOptions{};
+  empties.wait_options = WaitOptions{0};
+  empties.callback_options = CallbackOptions{};
+  empties.error->stack_trace = std::vector<std::string>{};
+  cases.push_back(empties);
+  for (const auto& u : cases) {
+    EXPECT_EQ(serialized_size(u), Json(u).dump().size()) << Json(u).dump();
+  }
+}
+
+}  // namespace
+}  // namespace durable

@@ -45,6 +45,108 @@ void to_json(Json& j, const OperationUpdate& u) {
   }
 }
 
+namespace {
+
+// Bytes of a JSON string literal holding `text`, as nlohmann's dump escapes it.
+std::size_t string_size(std::string_view text) {
+  std::size_t n = 2;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+      n += 2;
+    } else if (u < 0x20) {
+      n += 6;
+    } else {
+      n += 1;
+    }
+  }
+  return n;
+}
+
+std::size_t int_size(std::int64_t v) {
+  std::size_t n = v < 0 ? 2 : 1;
+  auto m = v < 0 ? -(v + 1) : v;  // avoids overflow on INT64_MIN; same digit count
+  while (m >= 10) {
+    m /= 10;
+    ++n;
+  }
+  return n;
+}
+
+// Accumulates the members of one JSON object: braces, `"key":`, values and commas.
+class ObjectSize {
+ public:
+  void member(std::string_view key, std::size_t value_size) {
+    size_ += (count_++ ? 1 : 0) + key.size() + 3 + value_size;
+  }
+  template <class T, class F>
+  void opt(std::string_view key, const std::optional<T>& v, F&& size_of) {
+    if (v) member(key, size_of(*v));
+  }
+  std::size_t total() const { return size_ + 2; }
+
+ private:
+  std::size_t size_ = 0;
+  std::size_t count_ = 0;
+};
+
+std::size_t error_size(const ErrorObject& e) {
+  ObjectSize o;
+  o.opt("ErrorType", e.error_type, string_size);
+  o.opt("ErrorMessage", e.error_message, string_size);
+  o.opt("ErrorData", e.error_data, string_size);
+  o.opt("StackTrace", e.stack_trace, [](const std::vector<std::string>& lines) {
+    std::size_t n = 2 + (lines.empty() ? 0 : lines.size() - 1);
+    for (const auto& l : lines) n += string_size(l);
+    return n;
+  });
+  return o.total();
+}
+
+std::size_t bool_size(bool b) { return b ? 4 : 5; }
+
+}  // namespace
+
+std::size_t serialized_size(const OperationUpdate& u) {
+  ObjectSize o;
+  o.member("Id", string_size(u.id));
+  o.opt("ParentId", u.parent_id, string_size);
+  o.opt("Name", u.name, string_size);
+  o.member("Type", to_string(u.type).size() + 2);
+  o.opt("SubType", u.sub_type, string_size);
+  o.member("Action", to_string(u.action).size() + 2);
+  o.opt("Payload", u.payload, string_size);
+  o.opt("Error", u.error, error_size);
+  o.opt("ContextOptions", u.context_options, [](const ContextOptions& c) {
+    ObjectSize x;
+    x.opt("ReplayChildren", c.replay_children, bool_size);
+    return x.total();
+  });
+  o.opt("StepOptions", u.step_options, [](const StepOptions& c) {
+    ObjectSize x;
+    x.opt("NextAttemptDelaySeconds", c.next_attempt_delay_seconds, int_size);
+    return x.total();
+  });
+  o.opt("WaitOptions", u.wait_options, [](const WaitOptions& c) {
+    ObjectSize x;
+    x.opt("WaitSeconds", c.wait_seconds, int_size);
+    return x.total();
+  });
+  o.opt("CallbackOptions", u.callback_options, [](const CallbackOptions& c) {
+    ObjectSize x;
+    x.opt("TimeoutSeconds", c.timeout_seconds, int_size);
+    x.opt("HeartbeatTimeoutSeconds", c.heartbeat_timeout_seconds, int_size);
+    return x.total();
+  });
+  o.opt("ChainedInvokeOptions", u.chained_invoke_options, [](const ChainedInvokeOptions& c) {
+    ObjectSize x;
+    x.member("FunctionName", string_size(c.function_name));
+    x.opt("TenantId", c.tenant_id, string_size);
+    return x.total();
+  });
+  return o.total();
+}
+
 void from_json(const Json& j, ContextOptions& o) {
   require_object(j, "ContextOptions");
   o.replay_children = read_opt_bool(j, "ReplayChildren");

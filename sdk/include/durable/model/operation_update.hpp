@@ -53,6 +53,11 @@ struct OperationUpdate {
 };
 
 void to_json(Json& j, const OperationUpdate& u);
+
+// Length in bytes of Json(u).dump(), computed without building the document. The SDK measures
+// every queued update against the 750 KiB batch limit, so this is on the checkpoint hot path.
+// Exact for valid UTF-8 text (invalid bytes count as one byte each).
+std::size_t serialized_size(const OperationUpdate& u);
 void from_json(const Json& j, OperationUpdate& u);
 
 }  // namespace durable
