@@ -60,7 +60,7 @@ class FakeBackend : public dc::ExecutionBackend {
   int calls = 0;
 
   dc::ExecutionOutcome execute(const dc::Requirement&, const dc::RegisteredHandler&,
-                               const Json& input) override {
+                               const Json& input, const dc::Bindings&) override {
     ++calls;
     last_input = input;
     if (throw_error) throw std::runtime_error("execution is stuck");
@@ -232,7 +232,7 @@ TEST(DurableRunnerBackend, RunsAHandlerAndJudgesIt) {
     return ctx.step([&](durable::StepContext&) { return std::string("wrong"); });
   });
   dc::DurableRunnerBackend backend;
-  EXPECT_FALSE(backend.supports_callbacks());
+  EXPECT_TRUE(backend.supports_callbacks());
   dc::ConformanceDriver driver(reg, backend);
   const auto good = driver.run(requirement("1-1"));
   EXPECT_EQ(good.verdict, dc::Verdict::Passed) << good.detail;

@@ -77,7 +77,7 @@ RequirementReport ConformanceDriver::run(const Requirement& requirement) {
     Bindings bindings(options_.seed + runs_++);
     bindings.define_variables(requirement.variables);
     const Json input = bindings.substitute_all(requirement.input);
-    outcome = backend_.execute(requirement, *handler, input);
+    outcome = backend_.execute(requirement, *handler, input, bindings);
     executed = true;
 
     if (requirement.expected_result) {

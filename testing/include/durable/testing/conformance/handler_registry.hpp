@@ -5,19 +5,41 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "durable/emulator/function_registry.hpp"
+#include "durable/emulator/service.hpp"
 #include "durable/invocation.hpp"
 
 namespace durable::testing::conformance {
+
+// A plain (on-demand, non-durable) function a handler invokes, with its fault hooks.
+struct PlainTarget {
+  emulator::PlainFunction function;
+  emulator::FunctionOptions options{};
+};
+
+// A fault the service injects into the k-th (1-based) checkpoint call of the requirement's own
+// execution. kCrashAfterApply is how a handler "kills the process" (1-17, 1-18): the checkpoint
+// is applied, then the invocation is lost, InvocationCompleted carries Runtime.ExitError, and
+// the service invokes the function again.
+struct CheckpointFault {
+  std::uint64_t k = 1;
+  emulator::CheckpointFaultKind kind = emulator::CheckpointFaultKind::kCrashAfterApply;
+};
 
 // Per-requirement runner settings.
 struct RequirementSettings {
   // Further durable functions the handler reaches (chained invoke targets), by name.
   std::map<std::string, Handler> durable_functions;
+  // Plain functions the handler reaches through chained invokes, by name.
+  std::map<std::string, PlainTarget> plain_functions;
+  // Faults injected into the execution's checkpoints before its first invocation.
+  std::vector<CheckpointFault> checkpoint_faults;
   // DurableConfig.ExecutionTimeout for the run, when the requirement depends on it.
   std::optional<std::chrono::seconds> execution_timeout;
 };
