@@ -167,7 +167,10 @@ struct DurableRunner::Impl {
       observer.sent = [this, record](const CheckpointDurableExecutionRequest& request) {
         std::lock_guard lock(observe_mu);
         for (const auto& u : request.updates) {
-          if (ends_body_run(u)) ++record->observed.step_runs[u.id];
+          if (!ends_body_run(u)) continue;
+          if (record->observed.step_runs[u.id]++ == 0) {
+            record->observed.step_names.emplace_back(u.id, u.name.value_or(""));
+          }
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {

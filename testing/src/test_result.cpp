@@ -206,7 +206,17 @@ const std::vector<InvocationRecord>& TestResult::invocations() const {
 std::size_t TestResult::invocation_count() const { return state_->snapshot.invocations.size(); }
 
 std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrence) const {
-  return get_step(name, occurrence).body_runs();
+  try {
+    return get_step(name, occurrence).body_runs();
+  } catch (const std::out_of_range&) {
+    // The step may have run without ever being recorded (its checkpoints lost in crashes).
+    std::size_t seen = 0;
+    for (const auto& [id, step_name] : state_->observed->step_names) {
+      if (step_name != name) continue;
+      if (seen++ == occurrence) return state_->observed->step_runs.at(id);
+    }
+    throw;
+  }
 }
 const std::vector<std::string>& TestResult::logs() const { return state_->snapshot.logs; }
 

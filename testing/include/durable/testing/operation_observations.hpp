@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace durable::testing {
 
@@ -24,6 +26,9 @@ struct OperationObservations {
   // a body whose result was lost in a crash did run. The SDK's own StepInterruptedError verdict
   // on an at-most-once step found STARTED runs no body and is not counted.
   std::map<std::string, std::size_t> step_runs;
+  // (operation id, name) of every step seen in step_runs, in first-seen order: a step whose every
+  // run was lost in a crash has no operation to find it by name.
+  std::vector<std::pair<std::string, std::string>> step_names;
 };
 
 }  // namespace durable::testing

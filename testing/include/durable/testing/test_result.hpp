@@ -104,7 +104,8 @@ class TestResult {
   // failures or crashes included).
   std::size_t invocation_count() const;
   // How many times the body of the `occurrence`-th step named `name` ran (see
-  // StepOperation::body_runs). Throws std::out_of_range as get_step() does.
+  // StepOperation::body_runs); also for a step that ran but was never recorded (every run lost
+  // in a crash). Throws std::out_of_range as get_step() does when no such step ran.
   std::size_t step_runs(const std::string& name, std::size_t occurrence = 0) const;
   // The SDK's log lines (JSON text, one per line) emitted during this execution's invocations.
   const std::vector<std::string>& logs() const;
