@@ -80,7 +80,7 @@ TEST_P(CheckpointFaultTest, RefusedCheckpointFailsTheInvocationAndTheServiceRetr
 INSTANTIATE_TEST_SUITE_P(AllFaults, CheckpointFaultTest,
                          ::testing::Values(CheckpointFault::ServiceError, CheckpointFault::Throttle,
                                            CheckpointFault::StaleToken),
-                         [](const auto& info) { return std::string(to_string(info.param)); });
+                         [](const auto& param_info) { return std::string(to_string(param_info.param)); });
 
 TEST(CrashTest, AtLeastOnceStepRunsAgainAfterACrashBeforeItsResultWasRecorded) {
   std::atomic<int> runs{0};
