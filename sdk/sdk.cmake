@@ -13,6 +13,8 @@ set(_durable_sdk_srcs
   src/callback.cpp
   src/wait_for_callback.cpp
   src/wait_for_condition.cpp
+  src/batch_result.cpp
+  src/batch.cpp
   src/invocation.cpp)
 # The utilities (ids, durations, retry strategies) are written alongside; take whichever exist.
 foreach(_util operation_id duration retry_strategy)

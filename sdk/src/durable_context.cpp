@@ -168,8 +168,11 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
   std::optional<std::string> payload;
   {
     StepContext step_context(site.id, attempt,
-                             Logger(state_->log_core(), site.id, site.name, attempt, {}));
+                             Logger(state_->log_core(), site.id, site.name, attempt, {}),
+                             detail::current_stop_token());
     try {
+      // Other branches' SDK code may run while this body does (parallel/map).
+      detail::SdkLockRelease unlocked;
       payload = body(step_context);
     } catch (const SerDesError& e) {
       state_->rethrow_if_terminated();
@@ -219,7 +222,12 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
   state_->enter();
   validate_name(name);
   const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+  return child_raw_at(site, body, sub_type, on_failure);
+}
 
+detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail::ChildBody& body,
+                                               std::string_view sub_type,
+                                               const detail::ChildFailure& on_failure) {
   bool rebuild = false;  // SUCCEEDED with ReplayChildren: re-run the body, checkpoint nothing
   bool child_replaying = false;
   if (const Operation* op = state_->find(site.id)) {

@@ -15,6 +15,21 @@ bool starts_with(const std::string& text, std::string_view prefix) {
 
 }  // namespace
 
+BranchScope*& current_branch() {
+  thread_local BranchScope* scope = nullptr;
+  return scope;
+}
+
+std::unique_lock<std::mutex>*& current_sdk_lock() {
+  thread_local std::unique_lock<std::mutex>* lock = nullptr;
+  return lock;
+}
+
+std::stop_token current_stop_token() {
+  const BranchScope* scope = current_branch();
+  return scope ? scope->stop : std::stop_token();
+}
+
 bool is_non_retryable(const ApiError& error) {
   const std::string message = error.what();
   if (starts_with(message, "Invalid Checkpoint Token") ||
@@ -87,9 +102,23 @@ void ExecutionState::merge(const std::vector<Operation>& operations) {
   for (const auto& op : operations) operations_[op.id] = op;
 }
 
-void ExecutionState::enqueue(OperationUpdate update) { batcher_.push(std::move(update)); }
+namespace {
+// A straggler of a completed batch must not record anything more.
+void drop_if_stopped(const ExecutionState* state) {
+  if (const BranchScope* scope = current_branch();
+      scope && scope->state == state && scope->stop.stop_requested()) {
+    throw BranchStopped{};
+  }
+}
+}  // namespace
+
+void ExecutionState::enqueue(OperationUpdate update) {
+  drop_if_stopped(this);
+  batcher_.push(std::move(update));
+}
 
 void ExecutionState::checkpoint(OperationUpdate update) {
+  drop_if_stopped(this);
   batcher_.push(std::move(update));
   flush();
 }
@@ -148,7 +177,8 @@ void ExecutionState::record(Termination kind, std::exception_ptr sticky, ErrorOb
 }
 
 void ExecutionState::enter() const {
-  if (std::this_thread::get_id() != owner_) {
+  const BranchScope* scope = current_branch();
+  if (std::this_thread::get_id() != owner_ && (scope == nullptr || scope->state != this)) {
     throw std::logic_error(
         "durable SDK called from a thread it does not own: a DurableContext may only be used on "
         "the thread running its handler");
@@ -158,9 +188,18 @@ void ExecutionState::enter() const {
 
 void ExecutionState::rethrow_if_terminated() const {
   if (termination_ != Termination::None) std::rethrow_exception(sticky_);
+  if (const BranchScope* scope = current_branch(); scope && scope->state == this) {
+    if (scope->suspended) throw SuspendExecution{};
+    if (scope->stop.stop_requested()) throw BranchStopped{};
+  }
 }
 
 void ExecutionState::suspend() {
+  if (BranchScope* scope = current_branch(); scope && scope->state == this) {
+    // Only this branch waits; its coordinator decides for the invocation.
+    scope->suspended = true;
+    throw SuspendExecution{};
+  }
   record(Termination::Suspended, std::make_exception_ptr(SuspendExecution{}), {});
   std::rethrow_exception(sticky_);
 }

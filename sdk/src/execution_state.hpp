@@ -6,6 +6,8 @@
 
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <optional>
 #include <string>
 #include <thread>
@@ -20,6 +22,21 @@
 #include "log_core.hpp"
 
 namespace durable::detail {
+
+// Thrown through a parallel branch / map item whose batch already completed (early completion):
+// it unwinds the straggler without checkpointing anything more. Not a std::exception, so user
+// `catch (const std::exception&)` does not swallow it; it is sticky like SuspendExecution.
+struct BranchStopped {};
+
+// Per-thread record of the batch item a thread runs (set by the batch coordinator for the
+// threads it owns). A branch's suspension is local to it: other branches keep running, and the
+// coordinator decides whether the whole invocation suspends.
+struct BranchScope {
+  const class ExecutionState* state = nullptr;
+  std::stop_token stop;
+  bool suspended = false;
+  BranchScope* outer = nullptr;  // the scope this thread had before (always null today)
+};
 
 // Why the invocation is ending early; later outcomes only replace weaker ones
 // (None < Suspended < Failed/InvocationError).
@@ -53,7 +70,13 @@ class ExecutionState {
   // records an InvocationError termination and is rethrown as is.
   void flush();
 
-  // Entry check of every SDK call: on the owning thread, and not after the invocation ended.
+  // The invocation's SDK lock. Branch threads hold it while running SDK code and release it only
+  // while a step body runs; the coordinator holds it while deciding, and waits on
+  // `batch_changed` (which releases it). Single-threaded invocations never take it.
+  std::mutex& sdk_mutex() { return sdk_mutex_; }
+
+  // Entry check of every SDK call: on the owning thread or a branch thread of this invocation,
+  // and not after the invocation (or, on a branch thread, the branch) ended.
   void enter() const;
   void rethrow_if_terminated() const;
 
@@ -80,6 +103,7 @@ class ExecutionState {
   std::shared_ptr<LogCore> log_core_;
   CheckpointBatcher batcher_;
   std::thread::id owner_;
+  std::mutex sdk_mutex_;
 
   std::unordered_map<std::string, Operation> operations_;
   std::unordered_set<std::string> initial_ids_;
@@ -89,6 +113,30 @@ class ExecutionState {
   std::exception_ptr sticky_;
   ErrorObject failure_;
   bool execution_completed_ = false;
+};
+
+// The BranchScope of the calling thread, or null outside parallel/map threads.
+BranchScope*& current_branch();
+// The calling thread's lock on an ExecutionState's sdk_mutex, or null when it holds none.
+std::unique_lock<std::mutex>*& current_sdk_lock();
+// The stop token of the calling thread's branch (a never-stopping token outside branches).
+std::stop_token current_stop_token();
+
+// Releases the calling thread's SDK lock for the lifetime of the object (while a step body runs)
+// and takes it back afterwards; does nothing when the thread holds no lock.
+class SdkLockRelease {
+ public:
+  SdkLockRelease() : lock_(current_sdk_lock()) {
+    if (lock_) lock_->unlock();
+  }
+  ~SdkLockRelease() {
+    if (lock_) lock_->lock();
+  }
+  SdkLockRelease(const SdkLockRelease&) = delete;
+  SdkLockRelease& operator=(const SdkLockRelease&) = delete;
+
+ private:
+  std::unique_lock<std::mutex>* lock_;
 };
 
 // True for ApiErrors after which retrying the invocation cannot help (PROTOCOL.md §2.3).

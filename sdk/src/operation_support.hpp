@@ -33,12 +33,6 @@ std::string derived_name(const std::optional<std::string>& name, std::string_vie
 
 ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback);
 
-// Where one operation sits: its deterministic id and its (normalized) name.
-struct OpSite {
-  std::string id;
-  std::optional<std::string> name;
-};
-
 OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,
                             OperationType type, OperationAction action, std::string_view sub_type);
 

@@ -1,10 +1,13 @@
 // Umbrella header of the durable execution SDK.
 #pragma once
 
+#include "durable/batch_config.hpp"
+#include "durable/batch_result.hpp"
 #include "durable/callback.hpp"
 #include "durable/callback_config.hpp"
 #include "durable/checkpoint_client.hpp"
 #include "durable/child_config.hpp"
+#include "durable/completion_config.hpp"
 #include "durable/duration.hpp"
 #include "durable/durable_context.hpp"
 #include "durable/errors.hpp"

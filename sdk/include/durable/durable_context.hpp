@@ -11,8 +11,10 @@
 // Suspension: when the handler must wait, the SDK throws SuspendExecution (not a std::exception,
 // sticky; see errors.hpp). Let it propagate.
 //
-// Thread-safety: a DurableContext belongs to the thread that runs its handler (or child body);
-// SDK calls from any other thread throw std::logic_error.
+// Thread-safety: a DurableContext belongs to the thread that runs its handler (or child body,
+// or parallel branch / map item: those run on threads the SDK owns); SDK calls from any other
+// thread throw std::logic_error. SDK code of one invocation runs under one lock that is released
+// only while step bodies run, so step bodies of concurrent branches really run in parallel.
 //
 // Extension points: further operations (parallel, map) are added as members here that take a
 // position with the context counter, and reuse detail::ExecutionState's replay lookup, checkpoint
@@ -29,7 +31,10 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
+#include "durable/batch_config.hpp"
+#include "durable/batch_result.hpp"
 #include "durable/callback.hpp"
 #include "durable/callback_config.hpp"
 #include "durable/child_config.hpp"
@@ -107,6 +112,36 @@ using ConditionBody = std::function<ConditionOutcome(const std::optional<std::st
 using Submitter = std::function<void(const std::string& callback_id, WaitForCallbackContext&)>;
 using CallbackTranscoder = std::function<std::optional<std::string>(
     const std::optional<std::string>& raw_result, const std::string& operation_id)>;
+
+// parallel/map with the item type erased.
+struct BatchSpec {
+  std::string_view outer_sub_type;
+  std::string_view item_sub_type;
+  std::vector<std::string> item_names;  // one per item
+  std::optional<std::size_t> max_concurrency;
+  CompletionConfig completion;
+};
+struct RawBatchItem {
+  std::size_t index = 0;
+  BatchItemStatus status = BatchItemStatus::Started;
+  std::optional<std::string> payload;  // the item context's serialized result
+  std::optional<ErrorObject> error;
+  std::string operation_id;
+};
+struct RawBatch {
+  std::vector<RawBatchItem> items;  // started items, index order
+  CompletionReason reason = CompletionReason::AllCompleted;
+};
+// Runs item `index` in its item context and returns its serialized result.
+using ItemBody = std::function<std::optional<std::string>(DurableContext&, std::size_t index)>;
+// Encodes the finished batch as the outer context's output.
+using BatchEncoder = std::function<ChildOutput(const RawBatch&)>;
+
+// Where one operation sits: its deterministic id and its (normalized) name.
+struct OpSite {
+  std::string id;
+  std::optional<std::string> name;
+};
 
 // What a completed operation hands back to the typed wrapper.
 struct RawResult {
@@ -255,6 +290,43 @@ class DurableContext {
   S wait_for_condition(F&& check, WaitForConditionConfig<S> config,
                        OperationName name = std::nullopt);
 
+  // Runs `branches` concurrently, each in its own child context, and returns their outcomes
+  // (SDK-SEMANTICS.md §3.8, §5; PROTOCOL.md §7.1). Checkpoints: CONTEXT START (SubType
+  // "Parallel", queued); per started branch i a child CONTEXT with id operation_id(<outer id>, i),
+  // ParentId the outer id, SubType "ParallelBranch", Name the branch's name or
+  // "parallel-branch-<i>", START/SUCCEED/FAIL like run_in_child_context (payload encoded with
+  // config.item_serdes); then the outer CONTEXT SUCCEED with the BatchResult encoded by
+  // config.serdes (over 256 KiB: config.summary_generator's output with ReplayChildren). A
+  // failing branch does not make the call throw: inspect the BatchResult or throw_if_error().
+  // Concurrency: branches start in index order on SDK-owned threads, at most
+  // config.max_concurrency at once; a branch that suspends frees its slot. Once
+  // config.completion_config decides (see CompletionConfig), no further branch starts and
+  // running ones are asked to stop (StepContext::stop_token()); anything they checkpoint after
+  // that is dropped, and they are reported STARTED. Every branch thread is joined before this
+  // returns. If branches suspended and the batch is not decided, the invocation suspends.
+  // Validation (ValidationError, nothing checkpointed): the name, max_concurrency 0,
+  // min_successful 0 or above the branch count, percentage outside 0..100, empty branch fn.
+  // Replay: SUCCEEDED → the stored BatchResult; STARTED → branches re-run over their checkpoints
+  // (finished ones return their stored outcome without running).
+  // Call from the thread running this context.
+  template <class T>
+  BatchResult<T> parallel(std::vector<ParallelBranch<T>> branches,
+                          OperationName name = std::nullopt, ParallelConfig<T> config = {});
+  // Same, with unnamed branches.
+  template <class T>
+  BatchResult<T> parallel(std::vector<std::function<T(DurableContext&)>> branches,
+                          OperationName name = std::nullopt, ParallelConfig<T> config = {});
+
+  // Runs fn(item_context, items[i], i, items) for every item like parallel's branches: outer
+  // CONTEXT SubType "Map", item CONTEXTs SubType "MapIteration" named config.item_namer(item, i)
+  // or "map-item-<i>". Everything else (concurrency, completion, checkpoints, replay, validation)
+  // as parallel; the default completion stops at the first failure.
+  template <class U, class F,
+            class T = std::remove_cvref_t<std::invoke_result_t<F&, DurableContext&, const U&,
+                                                                std::size_t, const std::vector<U>&>>>
+  BatchResult<T> map(const std::vector<U>& items, F&& fn, OperationName name = std::nullopt,
+                     std::type_identity_t<MapConfig<T, U>> config = {});
+
   // Replay-aware logger of this context (see logger.hpp). Lines carry this context's operation
   // id and name (none at the root).
   Logger& logger();
@@ -286,6 +358,16 @@ class DurableContext {
                                           const detail::CallbackTranscoder& transcode);
   detail::RawResult wait_for_condition_raw(OperationName name, bool has_wait_strategy,
                                            const detail::ConditionBody& body);
+  detail::RawResult child_raw_at(const detail::OpSite& site, const detail::ChildBody& body,
+                                 std::string_view sub_type, const detail::ChildFailure& on_failure);
+  detail::RawResult batch_raw(OperationName name, const detail::BatchSpec& spec,
+                              const detail::ItemBody& body, const detail::BatchEncoder& encode);
+  detail::RawBatch run_batch_items(const detail::BatchSpec& spec, const detail::ItemBody& body);
+  template <class T, class ItemFn>
+  BatchResult<T> typed_batch(OperationName name, detail::BatchSpec spec, ItemFn&& item_fn,
+                             std::shared_ptr<SerDes<BatchResult<T>>> serdes,
+                             std::shared_ptr<SerDes<T>> item_serdes,
+                             const std::function<std::string(const BatchResult<T>&)>& summary);
   // Leaves replay mode once the next position of this context has nothing checkpointed, so code
   // after the last replayed operation logs.
   void advance_replay();
@@ -450,6 +532,98 @@ S DurableContext::wait_for_condition(F&& check, WaitForConditionConfig<S> config
         return out;
       });
   return deserialize_result<S>(*serdes, raw);
+}
+
+template <class T, class ItemFn>
+BatchResult<T> DurableContext::typed_batch(
+    OperationName name, detail::BatchSpec spec, ItemFn&& item_fn,
+    std::shared_ptr<SerDes<BatchResult<T>>> serdes, std::shared_ptr<SerDes<T>> item_serdes,
+    const std::function<std::string(const BatchResult<T>&)>& summary) {
+  static_assert(!std::is_void_v<T>, "parallel/map branches must return a value");
+  serdes = detail::serdes_or_default<BatchResult<T>>(std::move(serdes));
+  item_serdes = detail::serdes_or_default<T>(std::move(item_serdes));
+  const std::string arn = execution_arn();
+  const detail::RawResult raw = batch_raw(
+      std::move(name), spec,
+      [&](DurableContext& item_ctx, std::size_t index) -> std::optional<std::string> {
+        T value = item_fn(item_ctx, index);
+        return detail::serialize_value<T>(*item_serdes, value,
+                                          SerDesContext{*item_ctx.context_id_, arn});
+      },
+      [&](const detail::RawBatch& batch) -> detail::ChildOutput {
+        std::vector<BatchItem<T>> items;
+        items.reserve(batch.items.size());
+        for (const auto& raw_item : batch.items) {
+          BatchItem<T> item;
+          item.index = raw_item.index;
+          item.status = raw_item.status;
+          item.error = raw_item.error;
+          item.name = spec.item_names[raw_item.index];
+          if (raw_item.status == BatchItemStatus::Succeeded) {
+            item.result = deserialize_result<T>(
+                *item_serdes, detail::RawResult{raw_item.operation_id, raw_item.payload});
+          }
+          items.push_back(std::move(item));
+        }
+        BatchResult<T> result(std::move(items), batch.reason);
+        detail::ChildOutput out;
+        out.payload =
+            detail::serialize_value<BatchResult<T>>(*serdes, result, SerDesContext{"", arn});
+        if (out.payload->size() > detail::kChildResultInlineLimit) {
+          out.summary = summary ? summary(result) : std::string();
+        }
+        return out;
+      });
+  BatchResult<T> result = deserialize_result<BatchResult<T>>(*serdes, raw);
+  // Names are not part of the encoding; they follow from the call.
+  std::vector<BatchItem<T>> items = result.all();
+  for (auto& item : items) {
+    if (item.index < spec.item_names.size()) item.name = spec.item_names[item.index];
+  }
+  return BatchResult<T>(std::move(items), result.completion_reason());
+}
+
+template <class T>
+BatchResult<T> DurableContext::parallel(std::vector<ParallelBranch<T>> branches,
+                                        OperationName name, ParallelConfig<T> config) {
+  detail::BatchSpec spec{subtype::kParallel, subtype::kParallelBranch, {},
+                         config.max_concurrency, config.completion_config};
+  for (std::size_t i = 0; i < branches.size(); ++i) {
+    if (!branches[i].fn) {
+      throw ValidationError("parallel branch " + std::to_string(i) + " has no function");
+    }
+    spec.item_names.push_back(branches[i].name.empty() ? "parallel-branch-" + std::to_string(i)
+                                                       : branches[i].name);
+  }
+  return typed_batch<T>(
+      std::move(name), std::move(spec),
+      [&branches](DurableContext& ctx, std::size_t i) -> T { return branches[i].fn(ctx); },
+      std::move(config.serdes), std::move(config.item_serdes), config.summary_generator);
+}
+
+template <class T>
+BatchResult<T> DurableContext::parallel(std::vector<std::function<T(DurableContext&)>> branches,
+                                        OperationName name, ParallelConfig<T> config) {
+  std::vector<ParallelBranch<T>> named;
+  named.reserve(branches.size());
+  for (auto& fn : branches) named.push_back(ParallelBranch<T>{{}, std::move(fn)});
+  return parallel<T>(std::move(named), std::move(name), std::move(config));
+}
+
+template <class U, class F, class T>
+BatchResult<T> DurableContext::map(const std::vector<U>& items, F&& fn, OperationName name,
+                                   std::type_identity_t<MapConfig<T, U>> config) {
+  detail::BatchSpec spec{subtype::kMap, subtype::kMapIteration, {}, config.max_concurrency,
+                         config.completion_config};
+  spec.item_names.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    spec.item_names.push_back(config.item_namer ? config.item_namer(items[i], i)
+                                                : "map-item-" + std::to_string(i));
+  }
+  return typed_batch<T>(
+      std::move(name), std::move(spec),
+      [&](DurableContext& ctx, std::size_t i) -> T { return std::invoke(fn, ctx, items[i], i, items); },
+      std::move(config.serdes), std::move(config.item_serdes), config.summary_generator);
 }
 
 }  // namespace durable
