@@ -27,3 +27,22 @@ durable_cc_library(NAME emulator
     src/service.cpp
     src/executor.cpp
   PUBLIC_DEPS durable::model Threads::Threads)
+
+# durable::emulator_http — the emulator over HTTP (Lambda rest-json routes + Invoke). A separate
+# target so the core emulator never links cpp-httplib; Debian's httplib is a compiled library,
+# linked through pkg-config so its feature macros (and so its ABI) match.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(HTTPLIB IMPORTED_TARGET GLOBAL cpp-httplib)
+endif()
+if(TARGET PkgConfig::HTTPLIB)
+  durable_cc_library(NAME emulator_http
+    INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
+    SRCS
+      src/http/url_codec.cpp
+      src/http/error_response.cpp
+      src/http/driver.cpp
+      src/http/http_server.cpp
+    PUBLIC_DEPS durable::emulator
+    PRIVATE_DEPS PkgConfig::HTTPLIB)
+endif()

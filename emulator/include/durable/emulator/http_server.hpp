@@ -1,0 +1,63 @@
+// HttpServer: the emulator's Service over HTTP, speaking the Lambda rest-json wire format of the
+// durable routes (PROTOCOL.md §4) plus Lambda Invoke, so AWS SDK clients (aws-cli, boto3) and
+// the SDK's HTTP CheckpointClient can talk to it as they would to the real service.
+//
+// A background driver thread runs the invocations the Service asks for (through the
+// FunctionRegistry) and fires due timers on the Service's clock; with a VirtualClock it skips
+// time to the next timer whenever nothing is left to run.
+//
+// Errors: an ApiError becomes its HTTP status with body {"Type": code, "message"|"Message": text}
+// (spelled as the API model spells that exception) and header X-Amzn-ErrorType: code.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "durable/emulator/function_registry.hpp"
+#include "durable/emulator/service.hpp"
+
+namespace durable::emulator {
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0: an ephemeral port, read it back with HttpServer::port()
+  // Larger request bodies are refused with 413 RequestTooLargeException.
+  std::size_t max_body_bytes = 6 * 1024 * 1024;
+  // How long a RequestResponse Invoke waits for its execution to end before answering with only
+  // the X-Amz-Durable-Execution-Arn header (202). Lambda caps synchronous invokes at 15 min.
+  std::chrono::milliseconds sync_invoke_wait{std::chrono::minutes(15)};
+  // Runs invocations and timers on a background thread. Off: the caller drives the Service
+  // itself (e.g. with an Executor) and Invoke only starts executions.
+  bool run_driver = true;
+  // Real clock: the longest the driver sleeps between looks for work it was not told about.
+  std::chrono::milliseconds driver_poll{20};
+};
+
+class HttpServer {
+ public:
+  // Serves `service`; invocations resolve functions in `registry` (a shared handle, so later
+  // registrations are seen). Both must outlive the server. Does not listen until start().
+  HttpServer(Service& service, FunctionRegistry registry, HttpServerOptions options = {});
+  // Stops the server (as stop()).
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds host:port and starts the listener and driver threads; returns once requests are
+  // accepted. Throws std::runtime_error naming host and port when the bind fails, and
+  // std::logic_error when already started.
+  void start();
+  // The bound port (the ephemeral one when options.port was 0); 0 before start().
+  int port() const;
+  // Stops accepting, finishes requests in flight, joins the threads. Idempotent; any thread
+  // except a request handler may call it.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace durable::emulator

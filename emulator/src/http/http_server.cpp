@@ -1,0 +1,444 @@
+#include "durable/emulator/http_server.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include "durable/model/api_error.hpp"
+#include "http/driver.hpp"
+#include "http/error_response.hpp"
+#include "http/url_codec.hpp"
+
+namespace durable::emulator {
+namespace {
+
+using Query = std::multimap<std::string, std::string>;
+
+constexpr const char* kJson = "application/json";
+
+Query parse_query(const std::string& target) {
+  Query q;
+  const auto pos = target.find('?');
+  if (pos == std::string::npos) return q;
+  std::string_view rest(target);
+  rest.remove_prefix(pos + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    if (!pair.empty()) {
+      const auto eq = pair.find('=');
+      std::string key = http::percent_decode(pair.substr(0, eq));
+      std::string value =
+          eq == std::string_view::npos ? std::string() : http::percent_decode(pair.substr(eq + 1));
+      q.emplace(std::move(key), std::move(value));
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return q;
+}
+
+std::optional<std::string> query_string(const Query& q, const std::string& key) {
+  auto it = q.find(key);
+  if (it == q.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::int64_t> query_int(const Query& q, const std::string& key) {
+  auto v = query_string(q, key);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || p != v->data() + v->size()) {
+    throw ApiError::invalid_parameter(key + " must be an integer, got '" + *v + "'");
+  }
+  return n;
+}
+
+std::optional<bool> query_bool(const Query& q, const std::string& key) {
+  auto v = query_string(q, key);
+  if (!v) return std::nullopt;
+  if (*v == "true") return true;
+  if (*v == "false") return false;
+  throw ApiError::invalid_parameter(key + " must be true or false, got '" + *v + "'");
+}
+
+// The body as JSON; an empty body is `empty_value`. Unparseable text is the client's fault.
+Json parse_body(const std::string& body, const Json& empty_value) {
+  if (body.empty()) return empty_value;
+  try {
+    return Json::parse(body);
+  } catch (const Json::parse_error& e) {
+    throw ApiError("InvalidRequestContentException", 400,
+                   std::string("Could not parse request body into json: ") + e.what());
+  }
+}
+
+// Converts a JSON document to a model type; a shape mismatch names the member.
+template <typename T>
+T body_as(const Json& j, const char* shape) {
+  if (!j.is_object()) {
+    throw ApiError("InvalidRequestContentException", 400,
+                   std::string("Request body for ") + shape + " must be a JSON object");
+  }
+  try {
+    return j.get<T>();
+  } catch (const ModelError& e) {
+    throw ApiError::invalid_parameter(std::string("Invalid ") + shape + ": " + e.what());
+  } catch (const Json::exception& e) {
+    throw ApiError::invalid_parameter(std::string("Invalid ") + shape + ": " + e.what());
+  }
+}
+
+std::optional<ErrorObject> optional_error_body(const std::string& body) {
+  Json j = parse_body(body, Json());
+  if (j.is_null()) return std::nullopt;
+  return body_as<ErrorObject>(j, "ErrorObject");
+}
+
+void write_json(httplib::Response& res, const Json& j, int status = 200) {
+  res.status = status;
+  res.set_content(j.dump(), kJson);
+}
+
+// A function name as the path gives it (name, name:qualifier, full or partial ARN) split into
+// the bare name and an optional qualifier.
+std::pair<std::string, std::optional<std::string>> split_function_name(const std::string& raw) {
+  std::string rest = raw;
+  if (auto f = rest.find("function:"); f != std::string::npos) rest = rest.substr(f + 9);
+  if (auto colon = rest.find(':'); colon != std::string::npos) {
+    return {rest.substr(0, colon), rest.substr(colon + 1)};
+  }
+  return {rest, std::nullopt};
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(Service& s, FunctionRegistry r, HttpServerOptions o)
+      : service(s), registry(r), options(std::move(o)), driver(s, r, options.driver_poll) {}
+
+  Service& service;
+  FunctionRegistry registry;
+  HttpServerOptions options;
+  http::Driver driver;
+  httplib::Server server;
+  std::thread listener;
+  std::atomic<int> port{0};
+  std::atomic<bool> stopping{false};
+  bool started = false;
+
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void route(const httplib::Request& req, httplib::Response& res);
+  void durable_execution(const std::string& method, const std::vector<std::string>& seg,
+                         const httplib::Request& req, const Query& q, httplib::Response& res);
+  void callback(const std::string& method, const std::vector<std::string>& seg,
+                const httplib::Request& req, httplib::Response& res);
+  void list_by_function(const std::string& method, const std::string& function_name,
+                        const Query& q, httplib::Response& res);
+  void invoke(const std::string& method, const std::string& function_name,
+              const httplib::Request& req, const Query& q, httplib::Response& res);
+};
+
+namespace {
+
+[[noreturn]] void unknown_operation(const std::string& method, const std::string& target) {
+  throw ApiError("UnknownOperationException", 404,
+                 "Unknown operation: " + method + " " + target.substr(0, target.find('?')));
+}
+
+void require_method(const std::string& method, const char* expected) {
+  if (method != expected) {
+    throw ApiError("UnknownOperationException", 405,
+                   "Method " + method + " is not allowed here; this route takes " + expected);
+  }
+}
+
+}  // namespace
+
+void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  try {
+    route(req, res);
+  } catch (const ApiError& e) {
+    http::write_error(res, e.http_status(), e.code(), e.what());
+  } catch (const std::exception& e) {
+    http::write_error(res, 500, "ServiceException", std::string("Internal error: ") + e.what());
+  }
+}
+
+void HttpServer::Impl::route(const httplib::Request& req, httplib::Response& res) {
+  const std::string& method = req.method;
+  const std::vector<std::string> seg = http::split_path(req.target);
+  const Query q = parse_query(req.target);
+  if (seg.size() == 1 && seg[0] == "health") {
+    require_method(method, "GET");
+    return write_json(res, Json{{"status", "healthy"}});
+  }
+  if (seg.size() >= 3 && seg[0] == "2025-12-01" && seg[1] == "durable-executions") {
+    return durable_execution(method, seg, req, q, res);
+  }
+  if (seg.size() == 4 && seg[0] == "2025-12-01" && seg[1] == "durable-execution-callbacks") {
+    return callback(method, seg, req, res);
+  }
+  if (seg.size() == 4 && seg[0] == "2025-12-01" && seg[1] == "functions" &&
+      seg[3] == "durable-executions") {
+    return list_by_function(method, seg[2], q, res);
+  }
+  if (seg.size() == 4 && seg[0] == "2015-03-31" && seg[1] == "functions" &&
+      seg[3] == "invocations") {
+    return invoke(method, seg[2], req, q, res);
+  }
+  unknown_operation(method, req.target);
+}
+
+void HttpServer::Impl::durable_execution(const std::string& method,
+                                         const std::vector<std::string>& seg,
+                                         const httplib::Request& req, const Query& q,
+                                         httplib::Response& res) {
+  const std::string& arn = seg[2];
+  if (seg.size() == 3) {
+    require_method(method, "GET");
+    return write_json(res, Json(service.get_execution(GetDurableExecutionRequest{arn})));
+  }
+  if (seg.size() != 4) unknown_operation(method, req.target);
+  const std::string& action = seg[3];
+  if (action == "checkpoint") {
+    require_method(method, "POST");
+    auto request = body_as<CheckpointDurableExecutionRequest>(
+        parse_body(req.body, Json::object()), "CheckpointDurableExecution request");
+    request.durable_execution_arn = arn;
+    auto response = service.checkpoint(request);
+    driver.notify();
+    return write_json(res, Json(response));
+  }
+  if (action == "state") {
+    require_method(method, "GET");
+    GetDurableExecutionStateRequest request;
+    request.durable_execution_arn = arn;
+    auto token = query_string(q, "CheckpointToken");
+    if (!token) throw ApiError::invalid_parameter("CheckpointToken is required");
+    request.checkpoint_token = *token;
+    request.marker = query_string(q, "Marker");
+    request.max_items = query_int(q, "MaxItems");
+    return write_json(res, Json(service.get_state(request)));
+  }
+  if (action == "history") {
+    require_method(method, "GET");
+    GetDurableExecutionHistoryRequest request;
+    request.durable_execution_arn = arn;
+    request.include_execution_data = query_bool(q, "IncludeExecutionData");
+    request.max_items = query_int(q, "MaxItems");
+    request.marker = query_string(q, "Marker");
+    request.reverse_order = query_bool(q, "ReverseOrder");
+    return write_json(res, Json(service.get_history(request)));
+  }
+  if (action == "stop") {
+    require_method(method, "POST");
+    StopDurableExecutionRequest request{arn, optional_error_body(req.body)};
+    auto response = service.stop(request);
+    driver.notify();
+    return write_json(res, Json(response));
+  }
+  unknown_operation(method, req.target);
+}
+
+void HttpServer::Impl::callback(const std::string& method, const std::vector<std::string>& seg,
+                                const httplib::Request& req, httplib::Response& res) {
+  require_method(method, "POST");
+  const std::string& id = seg[2];
+  const std::string& action = seg[3];
+  if (action == "succeed") {
+    service.send_callback_success(SendDurableExecutionCallbackSuccessRequest{id, req.body});
+  } else if (action == "fail") {
+    service.send_callback_failure(
+        SendDurableExecutionCallbackFailureRequest{id, optional_error_body(req.body)});
+  } else if (action == "heartbeat") {
+    service.send_callback_heartbeat(SendDurableExecutionCallbackHeartbeatRequest{id});
+  } else {
+    unknown_operation(method, req.target);
+  }
+  driver.notify();
+  write_json(res, Json::object());
+}
+
+void HttpServer::Impl::list_by_function(const std::string& method,
+                                        const std::string& function_name, const Query& q,
+                                        httplib::Response& res) {
+  require_method(method, "GET");
+  ListDurableExecutionsByFunctionRequest request;
+  request.function_name = function_name;
+  request.qualifier = query_string(q, "Qualifier");
+  request.durable_execution_name = query_string(q, "DurableExecutionName");
+  for (auto [it, end] = q.equal_range("Statuses"); it != end; ++it) {
+    auto status = enum_from_string<ExecutionStatus>(it->second);
+    if (!status) {
+      throw ApiError::invalid_parameter("Statuses: unknown execution status '" + it->second +
+                                        "'");
+    }
+    request.statuses.push_back(*status);
+  }
+  if (auto v = query_string(q, "StartedAfter")) {
+    request.started_after = http::parse_query_timestamp(*v, "StartedAfter");
+  }
+  if (auto v = query_string(q, "StartedBefore")) {
+    request.started_before = http::parse_query_timestamp(*v, "StartedBefore");
+  }
+  request.reverse_order = query_bool(q, "ReverseOrder");
+  request.marker = query_string(q, "Marker");
+  request.max_items = query_int(q, "MaxItems");
+  write_json(res, Json(service.list_executions(request)));
+}
+
+void HttpServer::Impl::invoke(const std::string& method, const std::string& function_name,
+                              const httplib::Request& req, const Query& q,
+                              httplib::Response& res) {
+  require_method(method, "POST");
+  const std::string type = req.has_header("X-Amz-Invocation-Type")
+                               ? req.get_header_value("X-Amz-Invocation-Type")
+                               : "RequestResponse";
+  if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+    throw ApiError::invalid_parameter("X-Amz-Invocation-Type must be RequestResponse, Event or "
+                                      "DryRun, got '" + type + "'");
+  }
+  auto [name, path_qualifier] = split_function_name(function_name);
+  const std::string qualifier =
+      query_string(q, "Qualifier").value_or(path_qualifier.value_or("$LATEST"));
+  auto fn = registry.lookup(name);
+  if (!fn) throw ApiError::not_found("Function not found: " + function_name);
+  res.set_header("X-Amz-Executed-Version", qualifier);
+  if (type == "DryRun") {
+    res.status = 204;
+    return;
+  }
+  const std::string payload = req.body.empty() ? "{}" : req.body;
+  if (!fn->is_durable()) {
+    // A plain function has no execution: run it here, as Lambda runs an on-demand function.
+    try {
+      std::string result = fn->plain(payload);
+      res.status = type == "Event" ? 202 : 200;
+      if (type != "Event") res.set_content(result.empty() ? "null" : result, kJson);
+    } catch (const std::exception& e) {
+      res.status = type == "Event" ? 202 : 200;
+      if (type != "Event") {
+        res.set_header("X-Amz-Function-Error", "Unhandled");
+        res.set_content(Json{{"errorType", "Error"}, {"errorMessage", e.what()}}.dump(), kJson);
+      }
+    }
+    return;
+  }
+  StartExecutionRequest start;
+  start.function_name = name;
+  start.qualifier = qualifier;
+  if (req.has_header("X-Amz-Durable-Execution-Name")) {
+    start.execution_name = req.get_header_value("X-Amz-Durable-Execution-Name");
+  }
+  start.input = payload;
+  const std::string arn = service.start_execution(start).durable_execution_arn;
+  driver.notify();
+  res.set_header("X-Amz-Durable-Execution-Arn", arn);
+  if (type == "Event") {
+    res.status = 202;
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + options.sync_invoke_wait;
+  while (!stopping && std::chrono::steady_clock::now() < deadline) {
+    auto execution = service.get_execution(GetDurableExecutionRequest{arn});
+    if (is_terminal(execution.status)) {
+      res.status = 200;
+      if (execution.status == ExecutionStatus::Succeeded) {
+        res.set_content(execution.result.value_or("null"), kJson);
+      } else {
+        const ErrorObject error = execution.error.value_or(ErrorObject{});
+        res.set_header("X-Amz-Function-Error", "Unhandled");
+        res.set_content(Json{{"errorType", error.error_type.value_or(std::string(
+                                               to_string(execution.status)))},
+                             {"errorMessage", error.error_message.value_or("")}}
+                            .dump(),
+                        kJson);
+      }
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Not finished in time: the caller follows the execution through its ARN.
+  res.status = 202;
+}
+
+HttpServer::HttpServer(Service& service, FunctionRegistry registry, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(registry), std::move(options))) {
+  auto& server = impl_->server;
+  server.set_payload_max_length(impl_->options.max_body_bytes);
+  const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    impl_->handle(req, res);
+  };
+  // Every method reaches one router, which reads the raw target: httplib's own path is decoded
+  // before splitting, which would break percent-encoded ARNs.
+  const std::string any = R"([\s\S]*)";
+  server.Get(any, handler);
+  server.Post(any, handler);
+  server.Put(any, handler);
+  server.Delete(any, handler);
+  server.Patch(any, handler);
+  server.Options(any, handler);
+  // Failures httplib answers itself (oversized body, unsupported method) get the AWS error shape.
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      http::write_error(res, 413, "RequestTooLargeException",
+                        "Request must be smaller than the maximum body size");
+    } else if (res.status == 404 || res.status == 405) {
+      http::write_error(res, res.status, "UnknownOperationException",
+                        "Unknown operation: " + req.method + " " + req.path);
+    } else {
+      http::write_error(res, res.status, "InvalidRequestContentException",
+                        "The request could not be read (HTTP " + std::to_string(res.status) + ")");
+    }
+  });
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  if (impl_->started) throw std::logic_error("HttpServer::start: already started");
+  const auto& o = impl_->options;
+  int bound = 0;
+  if (o.port == 0) {
+    bound = impl_->server.bind_to_any_port(o.host);
+  } else if (impl_->server.bind_to_port(o.host, o.port)) {
+    bound = o.port;
+  } else {
+    bound = -1;
+  }
+  if (bound <= 0) {
+    throw std::runtime_error("HttpServer: cannot listen on " + o.host + ":" +
+                             std::to_string(o.port));
+  }
+  impl_->port = bound;
+  impl_->started = true;
+  impl_->stopping = false;
+  // The socket already listens after bind, so connections made before the thread runs queue.
+  impl_->listener = std::thread([this] { impl_->server.listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs, so a stop() racing a fresh start()
+  // would leave the listener running forever; wait for the loop before returning.
+  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (o.run_driver) impl_->driver.start();
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+void HttpServer::stop() {
+  if (!impl_ || !impl_->started) return;
+  impl_->stopping = true;
+  impl_->server.stop();
+  if (impl_->listener.joinable()) impl_->listener.join();
+  impl_->driver.stop();
+  impl_->started = false;
+}
+
+}  // namespace durable::emulator
