@@ -27,7 +27,7 @@ struct PlainTarget {
 // execution. kCrashAfterApply is how a handler "kills the process" (1-17, 1-18): the checkpoint
 // is applied, then the invocation is lost, InvocationCompleted carries Runtime.ExitError, and
 // the service invokes the function again.
-struct CheckpointFault {
+struct CheckpointFaultInjection {
   std::uint64_t k = 1;
   emulator::CheckpointFaultKind kind = emulator::CheckpointFaultKind::kCrashAfterApply;
 };
@@ -39,7 +39,7 @@ struct RequirementSettings {
   // Plain functions the handler reaches through chained invokes, by name.
   std::map<std::string, PlainTarget> plain_functions;
   // Faults injected into the execution's checkpoints before its first invocation.
-  std::vector<CheckpointFault> checkpoint_faults;
+  std::vector<CheckpointFaultInjection> checkpoint_faults;
   // DurableConfig.ExecutionTimeout for the run, when the requirement depends on it.
   std::optional<std::chrono::seconds> execution_timeout;
 };
