@@ -2,7 +2,8 @@
 # Prepares a Debian 12 machine and builds the project.
 #   - installs the Debian packages the build needs, only those that are missing (apt-get);
 #   - configures and builds into $BUILD_DIR (default: build) with $BUILD_TYPE (default: Release).
-# Extra CMake arguments can be passed in $CMAKE_ARGS. Safe to run again: it only does what is left.
+# Extra CMake arguments can be passed in $CMAKE_ARGS, and $BUILD_TARGETS limits the build to some
+# targets. Safe to run again: it only does what is left.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,4 +40,5 @@ fi
 
 # shellcheck disable=SC2086
 cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" "${launcher[@]}" ${CMAKE_ARGS:-}
-cmake --build "$build_dir" -j"$jobs"
+# shellcheck disable=SC2086
+cmake --build "$build_dir" -j"$jobs" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
