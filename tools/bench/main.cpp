@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "durable/durable.hpp"
 #include "durable/testing.hpp"
@@ -87,6 +88,31 @@ Outcome run_many(int n) {
   return out;
 }
 
+// map: map over the integers 0..N-1 with max concurrency 10, each item one step returning
+// item*2; returns the sum of the results.
+Outcome run_map(int n) {
+  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+    std::vector<std::int64_t> items(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<std::int64_t>(i);
+    durable::MapConfig<std::int64_t, std::int64_t> config;
+    config.max_concurrency = 10;
+    auto batch = ctx.map(
+        items,
+        [](DurableContext& item_ctx, const std::int64_t& item, std::size_t,
+           const std::vector<std::int64_t>&) {
+          return item_ctx.step([item](StepContext&) { return item * 2; });
+        },
+        "map", config);
+    std::int64_t sum = 0;
+    for (std::int64_t v : batch.get_results()) sum += v;
+    return sum;
+  });
+  auto r = runner.run(Json::object());
+  return {r.result(), r.operation_count(), r.invocation_count(),
+          r.execution_status() == durable::ExecutionStatus::Succeeded &&
+              r.result() == Json(static_cast<std::int64_t>(n) * (n - 1))};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,9 +120,9 @@ int main(int argc, char** argv) {
   std::string workload;
   int n = 0;
   int repeat = 1;
-  app.add_option("--workload", workload, "steps | waits | many")
+  app.add_option("--workload", workload, "steps | waits | many | map")
       ->required()
-      ->check(CLI::IsMember({"steps", "waits", "many"}));
+      ->check(CLI::IsMember({"steps", "waits", "many", "map"}));
   app.add_option("--n", n, "size of the workload (default: the reference N)")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--repeat", repeat, "runs to make, one JSON line each")->check(CLI::Range(1, 1000));
@@ -106,7 +132,10 @@ int main(int argc, char** argv) {
   bool all_ok = true;
   for (int k = 0; k < repeat; ++k) {
     auto started = std::chrono::steady_clock::now();
-    Outcome o = workload == "steps" ? run_steps(n) : workload == "waits" ? run_waits(n) : run_many(n);
+    Outcome o = workload == "steps"   ? run_steps(n)
+                : workload == "waits" ? run_waits(n)
+                : workload == "map"   ? run_map(n)
+                                      : run_many(n);
     double wall_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
