@@ -124,6 +124,7 @@ class Renderer {
     if (auto it = by_request_.find(d->request_id); it != by_request_.end()) {
       const auto* record = it->second;
       if (record->output_status) out_ << "  returned " << to_string(*record->output_status);
+      if (record->crashed) out_ << "  CRASHED (injected)";
       out_ << "  (wall " << record->wall_duration.count() << "us)";
     }
     if (d->error && d->error->payload) out_ << "  error " << describe_error(d->error->payload);

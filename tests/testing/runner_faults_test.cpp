@@ -113,6 +113,7 @@ TEST(CrashTest, CrashAfterTheLastCheckpointDiscardsTheOutputAndReplays) {
   ASSERT_EQ(result.invocation_count(), 2u);
   EXPECT_TRUE(result.invocations()[0].crashed);
   EXPECT_FALSE(result.invocations()[0].output_status.has_value());
+  EXPECT_THAT(result.timeline(), HasSubstr("CRASHED (injected)"));
 }
 
 // Conformance step/1-17: AT_MOST_ONCE, no retry, the process dies while the body runs.
