@@ -1,0 +1,113 @@
+// durable-emulator: serves the durable execution API and Lambda Invoke over HTTP, hosting every
+// conformance fixture handler as a durable function named by its requirement id ("1-1"), plus
+// the target functions those handlers invoke.
+//
+//   durable-emulator --port 9014 [--host 127.0.0.1] [--skip-time] [--log-level info]
+//
+// Prints "listening on http://HOST:PORT" once requests are accepted; SIGINT/SIGTERM stop it.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <pthread.h>
+
+#include "durable/emulator/clock.hpp"
+#include "durable/emulator/http_server.hpp"
+#include "durable/emulator/service.hpp"
+#include "durable/fixtures/conformance_handlers.hpp"
+#include "durable/invocation.hpp"
+#include "durable/testing/conformance/handler_registry.hpp"
+#include "service_checkpoint_client.hpp"
+
+namespace {
+
+using durable::emulator::FunctionRegistry;
+using durable::emulator::Service;
+
+durable::emulator::DurableFunction wrap(durable::Handler handler, Service& service) {
+  return [handler = std::move(handler), &service](const durable::DurableExecutionInvocationInput& in) {
+    durable::tools::ServiceCheckpointClient client(service);
+    return durable::run_invocation(handler, in, client);
+  };
+}
+
+std::size_t register_fixtures(FunctionRegistry& registry, Service& service) {
+  durable::testing::conformance::HandlerRegistry handlers;
+  durable::fixtures::register_conformance_handlers(handlers);
+  std::size_t count = 0;
+  for (const auto& id : handlers.ids()) {
+    const auto* entry = handlers.find(id);
+    registry.register_durable_function(id, wrap(entry->handler, service));
+    ++count;
+    for (const auto& [name, handler] : entry->settings.durable_functions) {
+      registry.register_durable_function(name, wrap(handler, service));
+    }
+    for (const auto& [name, target] : entry->settings.plain_functions) {
+      registry.register_function(name, target.function, target.options);
+    }
+  }
+  return count;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"durable-emulator: the durable execution service emulator over HTTP"};
+  std::string host = "127.0.0.1";
+  int port = 9014;
+  bool skip_time = false;
+  std::string log_level = "info";
+  app.add_option("--host", host, "Address to listen on");
+  app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
+  app.add_flag("--skip-time", skip_time,
+               "Virtual clock: jump to the next timer whenever nothing is running");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  // Block the stop signals before any thread starts so only sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::shared_ptr<durable::emulator::Clock> clock;
+  if (skip_time) {
+    clock = std::make_shared<durable::emulator::VirtualClock>();
+  } else {
+    clock = std::make_shared<durable::emulator::SystemClock>();
+  }
+  Service service(clock);
+  FunctionRegistry registry;
+  std::size_t count = 0;
+  try {
+    count = register_fixtures(registry, service);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot register the fixture functions: {}", e.what());
+    return 1;
+  }
+  durable::emulator::HttpServerOptions options;
+  options.host = host;
+  options.port = port;
+  durable::emulator::HttpServer server(service, registry, options);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  spdlog::info("{} fixture functions registered; clock: {}", count,
+               skip_time ? "virtual (skip-time)" : "system");
+  std::printf("listening on http://%s:%d\n", host.c_str(), server.port());
+  std::fflush(stdout);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("signal {} received, stopping", received);
+  server.stop();
+  return 0;
+}
