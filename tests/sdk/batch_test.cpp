@@ -239,7 +239,9 @@ TEST(Parallel, EarlyCompletionStopsStragglersAndReportsThemStarted) {
   EXPECT_EQ(out[1], "STARTED");
   // The straggler's step SUCCEED was never sent (it may not even have started).
   const Operation* slow_step = client.find(operation_id(operation_id(kId1, 1), 1));
-  if (slow_step != nullptr) EXPECT_NE(slow_step->status, OperationStatus::Succeeded);
+  if (slow_step != nullptr) {
+    EXPECT_NE(slow_step->status, OperationStatus::Succeeded);
+  }
 }
 
 TEST(Parallel, NestedParallelInsideBranch) {
