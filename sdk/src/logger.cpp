@@ -18,6 +18,12 @@ bool Logger::enabled(LogLevel level) const {
   return !(is_replaying_ && is_replaying_());
 }
 
+Logger Logger::with_replay_logging() const {
+  Logger copy = *this;
+  copy.is_replaying_ = nullptr;
+  return copy;
+}
+
 void Logger::log(LogLevel level, std::string_view message, const Json& fields) const {
   if (!enabled(level)) return;
   core_->write(level, message, operation_id_, operation_name_, attempt_, fields);

@@ -72,6 +72,24 @@ TEST(Logger, ReplayedPartSuppressedNewPartWritten) {
   EXPECT_EQ(cap.messages(), (std::vector<std::string>{"after wait"}));
 }
 
+TEST(Logger, ReplayLoggingCopyWritesDuringReplayToo) {
+  FakeCheckpointClient client;
+  Captured cap;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    ctx.logger().info("suppressed on replay");
+    ctx.logger().with_replay_logging().info("always");
+    ctx.wait(Duration::from_seconds(1));
+    return Json();
+  };
+  auto options = cap.options();
+  run_invocation(handler, client.next_input(), client, options);
+  EXPECT_EQ(cap.messages(), (std::vector<std::string>{"suppressed on replay", "always"}));
+  cap.lines.clear();
+  client.advance_time();
+  run_invocation(handler, client.next_input(), client, options);
+  EXPECT_EQ(cap.messages(), (std::vector<std::string>{"always"}));
+}
+
 TEST(Logger, RetriedStepBodiesAlwaysLog) {
   FakeCheckpointClient client;
   Captured cap;

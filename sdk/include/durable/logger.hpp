@@ -52,6 +52,11 @@ class Logger {
   // Whether a call at `level` would be written right now (level enabled and not replaying).
   bool enabled(LogLevel level) const;
 
+  // A copy of this logger that writes even while its context replays: the escape hatch the
+  // reference SDKs offer (Python `with_is_replaying`, JS `modeAware: false`), e.g. to see each
+  // re-run of a ReplayChildren body. Same fields and sink; the level filter still applies.
+  Logger with_replay_logging() const;
+
  private:
   std::shared_ptr<detail::LogCore> core_;
   std::optional<std::string> operation_id_;
