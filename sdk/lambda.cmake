@@ -1,0 +1,21 @@
+# durable::lambda — the production path of the SDK: SigV4 signing, credentials from the
+# environment, the HTTP CheckpointClient (and the Lambda Runtime API loop). Linked only by
+# handler binaries that run on Lambda (or against the HTTP emulator), never by the harness.
+# Debian's cpp-httplib is a compiled library with OpenSSL support; it is linked through
+# pkg-config so its feature macros (and so its ABI) match.
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND AND NOT TARGET PkgConfig::HTTPLIB)
+  pkg_check_modules(HTTPLIB IMPORTED_TARGET GLOBAL cpp-httplib)
+endif()
+
+set(DURABLE_LAMBDA_SRCS
+  src/lambda/aws_credentials.cpp
+  src/lambda/sigv4_signer.cpp)
+set(DURABLE_LAMBDA_PUBLIC_DEPS durable::model)
+set(DURABLE_LAMBDA_PRIVATE_DEPS OpenSSL::Crypto)
+
+durable_cc_library(NAME lambda
+  INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
+  SRCS ${DURABLE_LAMBDA_SRCS}
+  PUBLIC_DEPS ${DURABLE_LAMBDA_PUBLIC_DEPS}
+  PRIVATE_DEPS ${DURABLE_LAMBDA_PRIVATE_DEPS})
