@@ -42,6 +42,7 @@ if(TARGET PkgConfig::HTTPLIB)
       src/http/url_codec.cpp
       src/http/error_response.cpp
       src/http/driver.cpp
+      src/http/runtime_api.cpp
       src/http/http_server.cpp
     PUBLIC_DEPS durable::emulator
     PRIVATE_DEPS PkgConfig::HTTPLIB)

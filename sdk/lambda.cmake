@@ -10,9 +10,16 @@ endif()
 
 set(DURABLE_LAMBDA_SRCS
   src/lambda/aws_credentials.cpp
-  src/lambda/sigv4_signer.cpp)
+  src/lambda/sigv4_signer.cpp
+  src/lambda/endpoint.cpp)
 set(DURABLE_LAMBDA_PUBLIC_DEPS durable::model)
 set(DURABLE_LAMBDA_PRIVATE_DEPS OpenSSL::Crypto)
+
+# The HTTP client needs cpp-httplib; without it durable::lambda offers only the signer.
+if(TARGET PkgConfig::HTTPLIB)
+  list(APPEND DURABLE_LAMBDA_SRCS src/lambda/http_checkpoint_client.cpp)
+  list(APPEND DURABLE_LAMBDA_PRIVATE_DEPS PkgConfig::HTTPLIB OpenSSL::SSL)
+endif()
 
 durable_cc_library(NAME lambda
   INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include

@@ -13,6 +13,7 @@
 #include "durable/model/api_error.hpp"
 #include "http/driver.hpp"
 #include "http/error_response.hpp"
+#include "http/runtime_api.hpp"
 #include "http/url_codec.hpp"
 
 namespace durable::emulator {
@@ -128,6 +129,7 @@ struct HttpServer::Impl {
   FunctionRegistry registry;
   HttpServerOptions options;
   http::Driver driver;
+  http::RuntimeApi runtime;
   httplib::Server server;
   std::thread listener;
   std::atomic<int> port{0};
@@ -144,6 +146,8 @@ struct HttpServer::Impl {
                         const Query& q, httplib::Response& res);
   void invoke(const std::string& method, const std::string& function_name,
               const httplib::Request& req, const Query& q, httplib::Response& res);
+  void runtime_api(const std::string& method, const std::vector<std::string>& seg,
+                   const httplib::Request& req, httplib::Response& res);
 };
 
 namespace {
@@ -194,7 +198,44 @@ void HttpServer::Impl::route(const httplib::Request& req, httplib::Response& res
       seg[3] == "invocations") {
     return invoke(method, seg[2], req, q, res);
   }
+  if (seg.size() >= 2 && seg[0] == "2018-06-01" && seg[1] == "runtime") {
+    return runtime_api(method, seg, req, res);
+  }
   unknown_operation(method, req.target);
+}
+
+void HttpServer::Impl::runtime_api(const std::string& method,
+                                   const std::vector<std::string>& seg,
+                                   const httplib::Request& req, httplib::Response& res) {
+  http::RuntimeReply reply;
+  const std::string error_type = req.get_header_value("Lambda-Runtime-Function-Error-Type");
+  if (seg.size() == 4 && seg[2] == "invocation" && seg[3] == "next") {
+    require_method(method, "GET");
+    // Lambda's /next blocks until there is work; waiting in slices keeps stop() prompt.
+    do {
+      reply = runtime.next(std::chrono::milliseconds(200));
+    } while (reply.status == 204 && !stopping);
+    if (reply.status == 204) {
+      reply = http::RuntimeReply{503, Json{{"errorType", "ServiceUnavailable"},
+                                           {"errorMessage", "the emulator is shutting down"}}
+                                          .dump(),
+                                 {}};
+    }
+  } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "response") {
+    require_method(method, "POST");
+    reply = runtime.respond(seg[3], req.body);
+  } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "error") {
+    require_method(method, "POST");
+    reply = runtime.fail(seg[3], req.body, error_type);
+  } else if (seg.size() == 4 && seg[2] == "init" && seg[3] == "error") {
+    require_method(method, "POST");
+    reply = runtime.init_error(req.body, error_type);
+  } else {
+    unknown_operation(method, req.target);
+  }
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  res.set_content(reply.body, kJson);
 }
 
 void HttpServer::Impl::durable_execution(const std::string& method,
@@ -432,9 +473,22 @@ void HttpServer::start() {
 
 int HttpServer::port() const { return impl_->port; }
 
+void HttpServer::add_runtime_function(const std::string& name,
+                                      std::chrono::milliseconds timeout) {
+  if (name.empty()) throw std::invalid_argument("add_runtime_function: the name is empty");
+  impl_->registry.register_durable_function(name, impl_->runtime.function_for(name, timeout));
+}
+
+std::vector<std::string> HttpServer::runtime_init_errors() const {
+  auto errors = impl_->runtime.init_errors();
+  return {errors.begin(), errors.end()};
+}
+
 void HttpServer::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->stopping = true;
+  // Releases request threads blocked in /next and a driver blocked on a runtime invocation.
+  impl_->runtime.shutdown();
   impl_->server.stop();
   if (impl_->listener.joinable()) impl_->listener.join();
   impl_->driver.stop();

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "durable/emulator/function_registry.hpp"
 #include "durable/emulator/service.hpp"
@@ -54,6 +55,20 @@ class HttpServer {
   // Stops accepting, finishes requests in flight, joins the threads. Idempotent; any thread
   // except a request handler may call it.
   void stop();
+
+  // Registers `name` in the registry as a runtime function: its invocations are not run in this
+  // process but queued on this server's Lambda Runtime API (/2018-06-01/runtime/...), where a
+  // handler process started with AWS_LAMBDA_RUNTIME_API=host:port takes them from /next and
+  // answers on /invocation/{id}/response or /error. An invocation nobody answers within
+  // `timeout` (real time) fails with "Task timed out"; an /error post fails it with the posted
+  // error; the service then retries it as any failed invocation. All runtime functions of one
+  // server share one queue (one process serves them). Throws std::invalid_argument for an empty
+  // name or a timeout <= 0. Any thread, before or after start().
+  void add_runtime_function(const std::string& name,
+                            std::chrono::milliseconds timeout = std::chrono::minutes(15));
+  // What handler processes posted to /2018-06-01/runtime/init/error, oldest first, each as
+  // "<errorType>: <errorMessage>".
+  std::vector<std::string> runtime_init_errors() const;
 
  private:
   struct Impl;
