@@ -185,9 +185,9 @@ TEST(CallbackStepByStepTest, FailureAndHeartbeatAndRaw) {
     try {
       ctx.wait_for_callback<Json>([](const std::string&, WaitForCallbackContext&) {}, "first",
                                   {.heartbeat_timeout = Duration::from_seconds(30)});
-    } catch (const CallbackError& e) {
-      // CallbackError, not CallbackExternalError: on replay the SDK gets the failed
-      // WaitForCallback context without its children and cannot tell the subclass (SDK issue).
+    } catch (const CallbackExternalError& e) {
+      // Thrown on the replay that follows the failure too, although the service no longer
+      // shows the context's children by then.
       out["first"] = e.error_type();
     }
     out["second"] = ctx.create_callback<std::string>("second").result();
@@ -205,6 +205,80 @@ TEST(CallbackStepByStepTest, FailureAndHeartbeatAndRaw) {
   runner.send_callback_success_raw(second, "raw!");
   const auto result = runner.wait_for_result();
   EXPECT_THAT(result.result(), JsonEq(Json{{"first", "Declined"}, {"second", "raw!"}})) << result;
+}
+
+// A failed wait_for_callback caught by the handler, which then waits: the invocation after the
+// wait replays the completed WaitForCallback context, whose children the service hides, and
+// must throw the same CallbackError subclass with the same error as the first run.
+Handler classifying_then_waiting(bool failing_submitter,
+                                 Duration heartbeat_timeout = Duration::from_minutes(10)) {
+  return [failing_submitter, heartbeat_timeout](const Json&, DurableContext& ctx) -> Json {
+    Json out;
+    try {
+      ctx.wait_for_callback<Json>(
+          [failing_submitter](const std::string&, WaitForCallbackContext&) {
+            if (failing_submitter) throw std::invalid_argument("queue unavailable");
+          },
+          "payment",
+          {.timeout = Duration::from_hours(1),
+           .heartbeat_timeout = heartbeat_timeout,
+           .retry_strategy = retry_presets::none()});
+      out["class"] = "none";
+    } catch (const CallbackTimeoutError& e) {
+      out = {{"class", e.is_heartbeat_timeout() ? "heartbeat" : "timeout"}, {"type", e.error_type()}};
+    } catch (const CallbackExternalError& e) {
+      out = {{"class", "external"}, {"type", e.error_type()}, {"message", e.error_message()}};
+    } catch (const CallbackSubmitterError& e) {
+      out = {{"class", "submitter"}, {"type", e.error_type()}, {"message", e.error_message()}};
+    } catch (const CallbackError& e) {
+      out = {{"class", "base"}, {"type", e.error_type()}};
+    }
+    ctx.wait(Duration::from_seconds(5), "after");
+    return out;
+  };
+}
+
+TEST(CallbackReplayTest, ExternalFailureKeepsItsClassAfterTheContextCompleted) {
+  DurableRunner runner(classifying_then_waiting(false));
+  runner.on_callback("payment*").fail("Declined", "card refused").after(Duration::from_minutes(1));
+  const auto result = runner.run();
+  ASSERT_THAT(result, Succeeded()) << result;
+  EXPECT_THAT(result.result(), JsonEq(Json{{"class", "external"},
+                                          {"type", "Declined"},
+                                          {"message", "card refused"}}));
+  EXPECT_EQ(result.invocation_count(), 3u);
+  // The class travels in the context's own error, the user's type after the tag.
+  const auto context = result.get_context("payment");
+  ASSERT_TRUE(context.error().has_value());
+  EXPECT_EQ(context.error()->error_type, "CallbackExternalError:Declined");
+}
+
+TEST(CallbackReplayTest, SubmitterFailureKeepsItsClassAfterTheContextCompleted) {
+  DurableRunner runner(classifying_then_waiting(true));
+  const auto result = runner.run();
+  ASSERT_THAT(result, Succeeded()) << result;
+  EXPECT_THAT(result.result(), JsonEq(Json{{"class", "submitter"},
+                                          {"type", "invalid_argument"},
+                                          {"message", "queue unavailable"}}));
+  EXPECT_EQ(result.invocation_count(), 2u);
+}
+
+TEST(CallbackReplayTest, TimeoutsKeepTheirClassAfterTheContextCompleted) {
+  {
+    DurableRunner runner(classifying_then_waiting(false));
+    runner.on_callback("payment*").heartbeat().after(Duration::from_minutes(5));
+    const auto result = runner.run();  // heartbeats stop: the 10-minute heartbeat timeout fires
+    ASSERT_THAT(result, Succeeded()) << result;
+    EXPECT_THAT(result.result(),
+                JsonEq(Json{{"class", "heartbeat"}, {"type", "Callback.Heartbeat"}}));
+  }
+  {
+    DurableRunner runner(classifying_then_waiting(false, Duration{}));
+    runner.on_callback("payment*").time_out();
+    const auto result = runner.run();
+    ASSERT_THAT(result, Succeeded()) << result;
+    EXPECT_THAT(result.result(), JsonEq(Json{{"class", "timeout"}, {"type", "Callback.Timeout"}}));
+  }
 }
 
 TEST(CallbackStepByStepTest, WaitForACallbackThatNeverComesFailsClearly) {
