@@ -19,5 +19,7 @@ durable_cc_library(NAME conformance
     src/conformance/handler_registry.cpp
     src/conformance/durable_runner_backend.cpp
     src/conformance/driver.cpp
+    # Golden histories are conformance requirements, compared with the conformance matcher.
+    src/golden_history.cpp
   PUBLIC_DEPS durable::testing
   PRIVATE_DEPS yaml-cpp)

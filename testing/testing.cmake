@@ -9,6 +9,8 @@ durable_cc_library(NAME testing
   SRCS
     src/callback_rule.cpp
     src/checkpoint_fault.cpp
+    src/crash_explorer.cpp
+    src/determinism_checker.cpp
     src/durable_runner.cpp
     src/in_process_checkpoint_client.cpp
     src/invocation_status.cpp

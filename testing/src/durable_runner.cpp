@@ -1,4 +1,5 @@
 #include "durable/testing/durable_runner.hpp"
+#include "durable/testing/determinism_checker.hpp"
 
 #include <gmock/gmock.h>
 
@@ -135,6 +136,8 @@ struct DurableRunner::Impl {
   // deque: rules are handed out by reference and must never move.
   std::deque<CallbackRule> callback_rules;
   std::vector<FaultSpec> faults;
+  // The handler under test as given, for check_determinism's replays.
+  Handler handler_under_test;
 
   explicit Impl(RunnerOptions opts) : options(std::move(opts)) {
     if (options.function_name.empty()) {
@@ -166,6 +169,16 @@ struct DurableRunner::Impl {
       detail::CheckpointObserver observer;
       observer.sent = [this, record](const CheckpointDurableExecutionRequest& request) {
         std::lock_guard lock(observe_mu);
+        if (!request.updates.empty()) {
+          const auto& last = request.updates.back();
+          if (last.type == OperationType::Step && last.action == OperationAction::Start &&
+              std::none_of(request.updates.begin(), request.updates.end(),
+                           [&](const OperationUpdate& u) {
+                             return u.id == last.id && u.action != OperationAction::Start;
+                           })) {
+            ++record->observed.at_most_once_starts[last.id];
+          }
+        }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
           if (record->observed.step_runs[u.id]++ == 0) {
@@ -610,6 +623,7 @@ struct DurableRunner::Impl {
 
 DurableRunner::DurableRunner(Handler handler, RunnerOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {
+  impl_->handler_under_test = handler;
   register_durable_function(impl_->options.function_name, std::move(handler));
 }
 
@@ -869,6 +883,15 @@ TestResult DurableRunner::wait_for_result(milliseconds timeout) {
   impl_->require_started();
   impl_->drive(impl_->current_arn, timeout);
   return impl_->snapshot(impl_->current_arn);
+}
+
+DeterminismReport DurableRunner::check_determinism(const Json& input) {
+  return durable::testing::check_determinism(*this, impl_->handler_under_test, input);
+}
+
+DeterminismReport DurableRunner::check_determinism(const Json& input,
+                                                   const DeterminismOptions& options) {
+  return durable::testing::check_determinism(*this, impl_->handler_under_test, input, options);
 }
 
 const std::string& DurableRunner::execution_arn() const { return impl_->current_arn; }

@@ -205,6 +205,8 @@ const std::vector<InvocationRecord>& TestResult::invocations() const {
 }
 std::size_t TestResult::invocation_count() const { return state_->snapshot.invocations.size(); }
 
+const OperationObservations& TestResult::observations() const { return *state_->observed; }
+
 std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrence) const {
   try {
     return get_step(name, occurrence).body_runs();

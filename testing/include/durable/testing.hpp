@@ -4,6 +4,8 @@
 
 #include "durable/testing/callback_rule.hpp"
 #include "durable/testing/checkpoint_fault.hpp"
+#include "durable/testing/crash_explorer.hpp"
+#include "durable/testing/determinism_checker.hpp"
 #include "durable/testing/durable_runner.hpp"
 #include "durable/testing/invocation_record.hpp"
 #include "durable/testing/invocation_status.hpp"

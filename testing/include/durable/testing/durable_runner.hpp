@@ -59,6 +59,9 @@ class MockFunction;
 
 namespace durable::testing {
 
+class DeterminismReport;
+struct DeterminismOptions;
+
 // The gmock mock behind DurableRunner::mock_function: Call(payload) returns the function's result.
 using FunctionMock = ::testing::MockFunction<Json(const Json&)>;
 // A plain (on-demand) function: receives the invoke payload as JSON, returns the result.
@@ -196,6 +199,14 @@ class DurableRunner {
   TestResult wait_for_result(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // ARN of the current execution; empty before the first start()/run().
   const std::string& execution_arn() const;
+
+  // --- Determinism (see durable/testing/determinism_checker.hpp, which the caller includes) ---
+
+  // Runs `input` as run() does while recording every invocation's state and checkpoints, then
+  // replays the handler under test against each recorded prefix and reports the first
+  // divergence: EXPECT_TRUE(runner.check_determinism(input)). Starts a new execution.
+  DeterminismReport check_determinism(const Json& input = Json::object());
+  DeterminismReport check_determinism(const Json& input, const DeterminismOptions& options);
 
   // --- Access for advanced tests ---
   emulator::Service& service();

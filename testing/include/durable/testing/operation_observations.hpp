@@ -26,6 +26,11 @@ struct OperationObservations {
   // a body whose result was lost in a crash did run. The SDK's own StepInterruptedError verdict
   // on an at-most-once step found STARTED runs no body and is not counted.
   std::map<std::string, std::size_t> step_runs;
+  // STEP operation id → START updates the SDK sent as the last update of a request holding no end
+  // of that step. The SDK flushes a START on its own, before the body, only for an
+  // at-most-once-per-retry step (an at-least-once START travels with the step's end), so these
+  // are that step's started attempts; steps absent here are at-least-once.
+  std::map<std::string, std::size_t> at_most_once_starts;
   // (operation id, name) of every step seen in step_runs, in first-seen order: a step whose every
   // run was lost in a crash has no operation to find it by name.
   std::vector<std::pair<std::string, std::string>> step_names;

@@ -107,6 +107,9 @@ class TestResult {
   // StepOperation::body_runs); also for a step that ran but was never recorded (every run lost
   // in a crash). Throws std::out_of_range as get_step() does when no such step ran.
   std::size_t step_runs(const std::string& name, std::size_t occurrence = 0) const;
+  // Everything the runner saw at the checkpoint seam: invoke starts, step body runs, the started
+  // attempts of at-most-once steps.
+  const OperationObservations& observations() const;
   // The SDK's log lines (JSON text, one per line) emitted during this execution's invocations.
   const std::vector<std::string>& logs() const;
   // logs() parsed; a line that is not JSON becomes a JSON string.

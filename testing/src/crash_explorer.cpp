@@ -1,0 +1,227 @@
+#include "durable/testing/crash_explorer.hpp"
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "durable/testing/durable_runner.hpp"
+
+namespace durable::testing {
+namespace {
+
+// Invocations that ended without output: what a checkpoint fault turns an invocation into.
+std::size_t failed_invocations(const TestResult& result) {
+  return static_cast<std::size_t>(
+      std::count_if(result.invocations().begin(), result.invocations().end(),
+                    [](const InvocationRecord& r) { return !r.output_status.has_value(); }));
+}
+
+void inject(DurableRunner& runner, std::uint64_t k, CrashFault fault) {
+  switch (fault) {
+    case CrashFault::CrashBeforeSend:
+    case CrashFault::InvocationTimeout: runner.crash_before_checkpoint(k); return;
+    case CrashFault::CrashAfterApply: runner.crash_after_checkpoint(k); return;
+    case CrashFault::Throttle: runner.fail_checkpoint(k, CheckpointFault::Throttle); return;
+    case CrashFault::ServiceError: runner.fail_checkpoint(k, CheckpointFault::ServiceError); return;
+    case CrashFault::StaleToken: runner.fail_checkpoint(k, CheckpointFault::StaleToken); return;
+  }
+  throw std::invalid_argument("CrashExplorer: unknown CrashFault");
+}
+
+// Whether an at-most-once step found its attempt interrupted. The history keeps the error of
+// every attempt (the final operation state may show only the last one).
+bool has_interrupted_step(const TestResult& result) {
+  return result.history_json().dump().find("\"StepInterruptedError\"") != std::string::npos;
+}
+
+std::string describe_outcome(const TestResult& r) {
+  std::string text(to_string(r.status()));
+  if (r.result_payload()) text += " with result " + *r.result_payload();
+  if (r.error()) {
+    text += " with error " + r.error()->error_type.value_or("") + ": " +
+            r.error()->error_message.value_or("");
+  }
+  return text;
+}
+
+// The semantic checks of one faulted run against the clean one; one sentence per problem.
+std::vector<std::string> judge(const TestResult& clean, const TestResult& run) {
+  std::vector<std::string> problems;
+  bool same_outcome = run.status() == clean.status();
+  if (same_outcome && clean.status() == InvocationStatus::Succeeded) {
+    same_outcome = run.result() == clean.result();
+  } else if (same_outcome && clean.error() && run.error()) {
+    same_outcome = clean.error()->error_type == run.error()->error_type;
+  }
+  if (!same_outcome) {
+    problems.push_back("the execution ended " + describe_outcome(run) + ", the clean run " +
+                       describe_outcome(clean));
+  }
+  const auto& seen = run.observations();
+  for (const auto& [id, starts] : seen.at_most_once_starts) {
+    const auto runs_it = seen.step_runs.find(id);
+    const std::size_t runs = runs_it == seen.step_runs.end() ? 0 : runs_it->second;
+    if (runs > starts) {
+      std::string name;
+      for (const auto& [step_id, step_name] : seen.step_names) {
+        if (step_id == id) name = step_name;
+      }
+      problems.push_back("at-most-once step \"" + name + "\" (id " + id + ") ran its body " +
+                         std::to_string(runs) + " times for " + std::to_string(starts) +
+                         " started attempt(s)");
+    }
+  }
+  std::map<std::string, std::size_t> runs_by_name;
+  for (const auto& [id, name] : seen.step_names) runs_by_name[name] += seen.step_runs.at(id);
+  for (const auto& [id, name] : clean.observations().step_names) {
+    if (runs_by_name[name] == 0) {
+      problems.push_back("step \"" + name + "\" ran in the clean run but its body never ran");
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+std::string_view to_string(CrashFault fault) {
+  switch (fault) {
+    case CrashFault::CrashBeforeSend: return "CrashBeforeSend";
+    case CrashFault::CrashAfterApply: return "CrashAfterApply";
+    case CrashFault::Throttle: return "Throttle";
+    case CrashFault::ServiceError: return "ServiceError";
+    case CrashFault::StaleToken: return "StaleToken";
+    case CrashFault::InvocationTimeout: return "InvocationTimeout";
+  }
+  return "Unknown";
+}
+
+std::vector<CrashFault> all_crash_faults() {
+  return {CrashFault::CrashBeforeSend, CrashFault::CrashAfterApply, CrashFault::Throttle,
+          CrashFault::ServiceError,    CrashFault::StaleToken,      CrashFault::InvocationTimeout};
+}
+
+CrashReport::operator ::testing::AssertionResult() const {
+  if (passed()) return ::testing::AssertionSuccess() << to_string();
+  return ::testing::AssertionFailure() << to_string();
+}
+
+std::string CrashReport::to_string() const {
+  std::ostringstream out;
+  if (error) {
+    out << "crash-point exploration could not complete the clean run: " << *error;
+    return out.str();
+  }
+  std::size_t fired = 0;
+  std::size_t interrupted = 0;
+  for (const auto& p : points) {
+    fired += p.fired ? 1 : 0;
+    interrupted += p.interrupted ? 1 : 0;
+  }
+  out << "crash points: " << clean_checkpoints << " checkpoint(s) of the clean run ("
+      << (clean ? describe_outcome(*clean) : std::string("?")) << "), " << points.size()
+      << " faulted run(s), " << fired << " fault(s) fired, " << interrupted
+      << " interrupted an at-most-once step, " << violations.size() << " violation(s)";
+  for (const auto& v : violations) {
+    out << "\n\nviolation at checkpoint " << v.checkpoint << " with " << durable::testing::to_string(v.fault)
+        << ":\n";
+    for (const auto& p : v.problems) out << "  - " << p << "\n";
+    if (!v.timeline.empty()) out << "failing run:\n" << v.timeline;
+  }
+  return out.str();
+}
+
+std::ostream& operator<<(std::ostream& os, const CrashReport& report) {
+  return os << report.to_string();
+}
+
+CrashExplorer::CrashExplorer(RunnerFactory factory, ExplorerOptions options)
+    : factory_(std::move(factory)), options_(std::move(options)) {
+  if (!factory_) throw std::invalid_argument("CrashExplorer: the runner factory is empty");
+  if (options_.faults.empty()) {
+    throw std::invalid_argument("CrashExplorer: ExplorerOptions.faults is empty");
+  }
+}
+
+CrashReport CrashExplorer::explore(const Json& input) const {
+  const auto make = [this] {
+    auto runner = factory_();
+    if (!runner) throw std::invalid_argument("CrashExplorer: the runner factory returned nullptr");
+    return runner;
+  };
+  CrashReport report;
+  {
+    auto runner = make();
+    try {
+      report.clean = runner->run(input, options_.run_options);
+    } catch (const std::exception& e) {
+      report.error = e.what();
+      return report;
+    }
+  }
+  const TestResult& clean = *report.clean;
+  const std::size_t baseline_failures = failed_invocations(clean);
+
+  for (std::uint64_t k = 1;; ++k) {
+    if (options_.max_points != 0 && k > options_.max_points) break;
+    bool any_fired = false;
+    for (const CrashFault fault : options_.faults) {
+      ExploredPoint point;
+      point.checkpoint = k;
+      point.fault = fault;
+      CrashViolation violation;
+      violation.checkpoint = k;
+      violation.fault = fault;
+      auto runner = make();
+      inject(*runner, k, fault);
+      try {
+        TestResult run = runner->run(input, options_.run_options);
+        point.status = run.status();
+        point.invocations = run.invocation_count();
+        point.fired = failed_invocations(run) > baseline_failures;
+        if (point.fired) {
+          violation.problems = judge(clean, run);
+          point.interrupted = has_interrupted_step(run);
+          if (point.interrupted && options_.tolerate_interrupted_steps) {
+            // The differing outcome is the at-most-once contract at work; the body counts still
+            // have to hold.
+            std::erase_if(violation.problems, [](const std::string& p) {
+              return p.starts_with("the execution ended");
+            });
+          }
+          if (options_.invariant) {
+            if (auto broken = options_.invariant(run)) violation.problems.push_back(*broken);
+          }
+        }
+        violation.timeline = run.timeline();
+        violation.run = std::move(run);
+      } catch (const std::exception& e) {
+        point.fired = true;
+        violation.problems.push_back(std::string("the run did not finish: ") + e.what());
+      }
+      any_fired = any_fired || point.fired;
+      point.violated = !violation.problems.empty();
+      report.points.push_back(point);
+      if (point.violated) {
+        report.violations.push_back(std::move(violation));
+        if (options_.stop_at_first_violation) return report;
+      }
+    }
+    if (!any_fired) {
+      // Past the clean run's last checkpoint: these runs were clean runs again.
+      std::erase_if(report.points, [k](const ExploredPoint& p) { return p.checkpoint == k; });
+      break;
+    }
+    report.clean_checkpoints = k;
+  }
+  return report;
+}
+
+CrashReport explore_crash_points(RunnerFactory factory, const Json& input,
+                                 ExplorerOptions options) {
+  return CrashExplorer(std::move(factory), std::move(options)).explore(input);
+}
+
+}  // namespace durable::testing
