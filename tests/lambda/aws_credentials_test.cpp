@@ -27,9 +27,10 @@ std::string error_of(const std::function<void()>& call) {
 }
 
 TEST(AwsCredentials, ReadsKeysAndSessionToken) {
-  const auto credentials = AwsCredentials::from_environment(fake(
-      {{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "secret"},
-       {"AWS_SESSION_TOKEN", "token"}}));
+  const auto credentials =
+      AwsCredentials::from_environment(fake({{"AWS_ACCESS_KEY_ID", "AKID"},
+                                             {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                             {"AWS_SESSION_TOKEN", "token"}}));
   EXPECT_EQ(credentials.access_key_id, "AKID");
   EXPECT_EQ(credentials.secret_access_key, "secret");
   EXPECT_EQ(credentials.session_token, "token");
@@ -39,9 +40,9 @@ TEST(AwsCredentials, SessionTokenIsOptionalAndEmptyMeansAbsent) {
   EXPECT_FALSE(AwsCredentials::from_environment(
                    fake({{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "secret"}}))
                    .session_token.has_value());
-  EXPECT_FALSE(AwsCredentials::from_environment(
-                   fake({{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "secret"},
-                         {"AWS_SESSION_TOKEN", ""}}))
+  EXPECT_FALSE(AwsCredentials::from_environment(fake({{"AWS_ACCESS_KEY_ID", "AKID"},
+                                                      {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                                      {"AWS_SESSION_TOKEN", ""}}))
                    .session_token.has_value());
 }
 
@@ -61,8 +62,9 @@ TEST(AwsCredentials, RegionPrefersAwsRegionThenDefaultRegion) {
   EXPECT_EQ(region_from_environment(
                 fake({{"AWS_REGION", "eu-west-1"}, {"AWS_DEFAULT_REGION", "us-east-2"}})),
             "eu-west-1");
-  EXPECT_EQ(region_from_environment(fake({{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", "us-east-2"}})),
-            "us-east-2");
+  EXPECT_EQ(
+      region_from_environment(fake({{"AWS_REGION", ""}, {"AWS_DEFAULT_REGION", "us-east-2"}})),
+      "us-east-2");
   const auto message = error_of([] { region_from_environment(fake({})); });
   EXPECT_NE(message.find("AWS_REGION"), std::string::npos) << message;
   EXPECT_NE(message.find("AWS_DEFAULT_REGION"), std::string::npos) << message;

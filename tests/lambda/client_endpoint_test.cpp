@@ -53,8 +53,9 @@ TEST(Endpoint, ParsesSchemesHostsAndPorts) {
 }
 
 TEST(Endpoint, RejectsBadUrlsNamingTheProblem) {
-  EXPECT_NE(invalid_argument_of([] { Endpoint::parse("lambda.amazonaws.com"); })
-                .find("expected scheme://host"),
+  EXPECT_NE(invalid_argument_of([] {
+              Endpoint::parse("lambda.amazonaws.com");
+            }).find("expected scheme://host"),
             std::string::npos);
   EXPECT_NE(invalid_argument_of([] { Endpoint::parse("ftp://h"); }).find("http or https"),
             std::string::npos);
@@ -75,9 +76,9 @@ TEST(Endpoint, RejectsBadUrlsNamingTheProblem) {
 }
 
 TEST(Endpoint, FromEnvironmentPrefersTheLambdaSpecificUrl) {
-  EXPECT_EQ(Endpoint::from_environment("us-east-1", fake({{"AWS_ENDPOINT_URL_LAMBDA",
-                                                           "http://127.0.0.1:9001"},
-                                                          {"AWS_ENDPOINT_URL", "http://other:1"}}))
+  EXPECT_EQ(Endpoint::from_environment("us-east-1",
+                                       fake({{"AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:9001"},
+                                             {"AWS_ENDPOINT_URL", "http://other:1"}}))
                 .origin(),
             "http://127.0.0.1:9001");
   EXPECT_EQ(Endpoint::from_environment("us-east-1", fake({{"AWS_ENDPOINT_URL", "http://other:1"}}))
@@ -96,9 +97,11 @@ TEST(Endpoint, FromEnvironmentPrefersTheLambdaSpecificUrl) {
 }
 
 TEST(HttpCheckpointClientOptions, FromEnvironmentReadsRegionCredentialsAndEndpoint) {
-  const auto options = HttpCheckpointClientOptions::from_environment(
-      fake({{"AWS_REGION", "eu-west-1"}, {"AWS_ACCESS_KEY_ID", "AKID"},
-            {"AWS_SECRET_ACCESS_KEY", "secret"}, {"AWS_SESSION_TOKEN", "tok"}}));
+  const auto options =
+      HttpCheckpointClientOptions::from_environment(fake({{"AWS_REGION", "eu-west-1"},
+                                                          {"AWS_ACCESS_KEY_ID", "AKID"},
+                                                          {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                                          {"AWS_SESSION_TOKEN", "tok"}}));
   EXPECT_EQ(options.region, "eu-west-1");
   EXPECT_EQ(options.credentials.access_key_id, "AKID");
   EXPECT_EQ(options.credentials.session_token, "tok");
@@ -139,15 +142,17 @@ TEST(HttpCheckpointClient, ConstructorRejectsBadOptionsNamingThem) {
   EXPECT_NE(message([](auto& o) { o.endpoint = Endpoint{}; }).find("scheme"), std::string::npos);
   EXPECT_NE(message([](auto& o) { o.retry.max_attempts = 0; }).find("max_attempts"),
             std::string::npos);
-  EXPECT_NE(message([](auto& o) { o.retry.initial_backoff = std::chrono::milliseconds(-1); })
-                .find("backoff"),
+  EXPECT_NE(message([](auto& o) {
+              o.retry.initial_backoff = std::chrono::milliseconds(-1);
+            }).find("backoff"),
             std::string::npos);
-  EXPECT_NE(message([](auto& o) { o.connect_timeout = std::chrono::milliseconds(0); })
-                .find("connect_timeout"),
+  EXPECT_NE(message([](auto& o) {
+              o.connect_timeout = std::chrono::milliseconds(0);
+            }).find("connect_timeout"),
             std::string::npos);
-  EXPECT_NE(message([](auto& o) { o.read_timeout = std::chrono::milliseconds(0); })
-                .find("read_timeout"),
-            std::string::npos);
+  EXPECT_NE(
+      message([](auto& o) { o.read_timeout = std::chrono::milliseconds(0); }).find("read_timeout"),
+      std::string::npos);
 }
 
 }  // namespace

@@ -100,8 +100,8 @@ class ClientAgainstEmulator : public ::testing::Test {
 
 TEST_F(ClientAgainstEmulator, CheckpointsRotateTheTokenAndGetStateSeesTheSteps) {
   HttpCheckpointClient client(options_for(server_->port()));
-  CheckpointDurableExecutionRequest start{arn_, input_.checkpoint_token,
-                                          {step_update("s1", OperationAction::Start)}, {}};
+  CheckpointDurableExecutionRequest start{
+      arn_, input_.checkpoint_token, {step_update("s1", OperationAction::Start)}, {}};
   const auto started = client.checkpoint(start);
   ASSERT_TRUE(started.checkpoint_token.has_value());
   EXPECT_NE(*started.checkpoint_token, input_.checkpoint_token);
@@ -132,7 +132,8 @@ TEST_F(ClientAgainstEmulator, StateIsPagedWithMarkers) {
   for (int i = 0; i < 3; ++i) {
     updates.push_back(step_update("s" + std::to_string(i), OperationAction::Start));
   }
-  const auto token = client.checkpoint({arn_, input_.checkpoint_token, updates, {}}).checkpoint_token;
+  const auto token =
+      client.checkpoint({arn_, input_.checkpoint_token, updates, {}}).checkpoint_token;
   ASSERT_TRUE(token.has_value());
   std::vector<std::string> ids;
   std::optional<std::string> marker;
@@ -164,7 +165,9 @@ TEST_F(ClientAgainstEmulator, BadTokenIsAnInvalidParameterApiErrorWithoutRetries
       << error.what();
   EXPECT_EQ(sleeps, 0);
 
-  const auto state_error = api_error_of([&] { client.get_state({arn_, "bm90LWEtdG9rZW4=", {}, {}}); });
+  const auto state_error = api_error_of([&] {
+    client.get_state({arn_, "bm90LWEtdG9rZW4=", {}, {}});
+  });
   EXPECT_EQ(state_error.code(), "InvalidParameterValueException");
 }
 
@@ -172,8 +175,9 @@ TEST_F(ClientAgainstEmulator, UnknownExecutionIsResourceNotFound) {
   HttpCheckpointClient client(options_for(server_->port()));
   const std::string other =
       "arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST/durable-execution/x/nope";
-  const auto error =
-      api_error_of([&] { client.checkpoint({other, input_.checkpoint_token, {}, {}}); });
+  const auto error = api_error_of([&] {
+    client.checkpoint({other, input_.checkpoint_token, {}, {}});
+  });
   EXPECT_EQ(error.code(), "ResourceNotFoundException");
   EXPECT_EQ(error.http_status(), 404);
 }
@@ -227,8 +231,8 @@ std::string verify_signature(const httplib::Request& req) {
   SigV4Signer signer({kAccessKey, kSecret, token}, "us-east-1");
   const auto expected = signer.sign(wire, parse_amz_date(req.get_header_value("X-Amz-Date")));
   if (expected.authorization != req.get_header_value("Authorization")) {
-    return "Authorization mismatch: got " + req.get_header_value("Authorization") +
-           "\nexpected " + expected.authorization + "\ncanonical:\n" + expected.canonical_request;
+    return "Authorization mismatch: got " + req.get_header_value("Authorization") + "\nexpected " +
+           expected.authorization + "\ncanonical:\n" + expected.canonical_request;
   }
   return {};
 }
@@ -301,7 +305,8 @@ TEST(HttpCheckpointClientRetries, ThrottleAndServerErrorAreRetriedWithOneClientT
   std::vector<std::chrono::milliseconds> sleeps;
   options.sleep = [&](std::chrono::milliseconds d) { sleeps.push_back(d); };
   HttpCheckpointClient client(options);
-  const auto response = client.checkpoint({kArn, "tok", {step_update("s", OperationAction::Start)}, {}});
+  const auto response =
+      client.checkpoint({kArn, "tok", {step_update("s", OperationAction::Start)}, {}});
   EXPECT_EQ(response.checkpoint_token, "next-token");
 
   const auto received = server.received();
@@ -312,8 +317,8 @@ TEST(HttpCheckpointClientRetries, ThrottleAndServerErrorAreRetriedWithOneClientT
   std::optional<std::string> client_token;
   for (const auto& r : received) {
     EXPECT_EQ(r.method, "POST");
-    EXPECT_EQ(r.target, "/2025-12-01/durable-executions/" + sigv4::encode_path_label(kArn) +
-                            "/checkpoint");
+    EXPECT_EQ(r.target,
+              "/2025-12-01/durable-executions/" + sigv4::encode_path_label(kArn) + "/checkpoint");
     EXPECT_EQ(r.signature_problem, "");
     const auto body = Json::parse(r.body);
     EXPECT_EQ(body.at("CheckpointToken"), "tok");
@@ -343,9 +348,9 @@ TEST(HttpCheckpointClientRetries, SignedHeadersArriveAsSent) {
   const auto& r = received[0];
   EXPECT_EQ(r.method, "GET");
   EXPECT_EQ(r.signature_problem, "");
-  EXPECT_EQ(r.target, "/2025-12-01/durable-executions/" + sigv4::encode_path_label(kArn) +
-                          "/state?" +
-                          "CheckpointToken=dG9r%2BZW4%2FtMg%3D%3D&Marker=page%202%26x%3Dy&MaxItems=1000");
+  EXPECT_EQ(r.target,
+            "/2025-12-01/durable-executions/" + sigv4::encode_path_label(kArn) + "/state?" +
+                "CheckpointToken=dG9r%2BZW4%2FtMg%3D%3D&Marker=page%202%26x%3Dy&MaxItems=1000");
   auto header = [&](const char* name) {
     auto it = r.headers.find(name);
     return it == r.headers.end() ? std::string("(absent)") : it->second;
@@ -388,15 +393,18 @@ TEST(HttpCheckpointClientRetries, RetryAfterIsHonouredUpToTheMaximumBackoff) {
   throttled.headers.emplace("Retry-After", "0.05");
   Reply long_wait = error_reply(429, "TooManyRequestsException", "message", "much later");
   long_wait.headers.emplace("Retry-After", "3600");
-  ScriptedServer server({throttled, long_wait, Reply{200, kCheckpointOk, {}, 0ms}});
+  Reply absurd = error_reply(429, "TooManyRequestsException", "message", "never");
+  absurd.headers.emplace("Retry-After", "1e300");
+  ScriptedServer server({throttled, long_wait, absurd, Reply{200, kCheckpointOk, {}, 0ms}});
   auto options = options_for(server.port());
   std::vector<std::chrono::milliseconds> sleeps;
   options.sleep = [&](std::chrono::milliseconds d) { sleeps.push_back(d); };
   HttpCheckpointClient client(options);
   client.checkpoint({kArn, "tok", {}, {}});
-  ASSERT_EQ(sleeps.size(), 2u);
+  ASSERT_EQ(sleeps.size(), 3u);
   EXPECT_EQ(sleeps[0], 50ms);
   EXPECT_EQ(sleeps[1], 200ms);
+  EXPECT_EQ(sleeps[2], 200ms);
 }
 
 TEST(HttpCheckpointClientRetries, ClientErrorsAndKmsErrorsAreNotRetried) {
@@ -443,7 +451,8 @@ TEST(HttpCheckpointClientRetries, ErrorCodeFallsBackToBodyThenStatus) {
 }
 
 TEST(HttpCheckpointClientRetries, MalformedSuccessBodyIsATransportError) {
-  ScriptedServer server({Reply{200, "{not json", {}, 0ms}, Reply{200, R"({"Operations":5})", {}, 0ms}});
+  ScriptedServer server(
+      {Reply{200, "{not json", {}, 0ms}, Reply{200, R"({"Operations":5})", {}, 0ms}});
   HttpCheckpointClient client(options_for(server.port()));
   EXPECT_THROW(client.checkpoint({kArn, "t", {}, {}}), TransportError);
   EXPECT_THROW(client.get_state({kArn, "t", {}, {}}), TransportError);
@@ -478,7 +487,8 @@ TEST(HttpCheckpointClientRetries, ConnectionRefusedIsRetriedThenATransportError)
 }
 
 TEST(HttpCheckpointClientRetries, ASilentServerTimesOutInsteadOfHanging) {
-  ScriptedServer server({Reply{200, kCheckpointOk, {}, 1500ms}, Reply{200, kCheckpointOk, {}, 0ms}});
+  ScriptedServer server(
+      {Reply{200, kCheckpointOk, {}, 1500ms}, Reply{200, kCheckpointOk, {}, 0ms}});
   auto options = options_for(server.port());
   options.read_timeout = 300ms;
   options.retry.max_attempts = 1;

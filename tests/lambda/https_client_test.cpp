@@ -30,8 +30,8 @@ class TlsServer : public ::testing::Test {
     const std::string key = dir_ + "/key.pem";
     const std::string command =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-        "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert_ +
-        " >/dev/null 2>&1";
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert_ + " >/dev/null 2>&1";
     if (std::system(command.c_str()) != 0) GTEST_SKIP() << "the openssl command is not available";
     server_ = std::make_unique<httplib::SSLServer>(cert_.c_str(), key.c_str());
     ASSERT_TRUE(server_->is_valid());
@@ -85,8 +85,9 @@ TEST_F(TlsServer, AnUntrustedCertificateIsATransportErrorNotASilentSuccess) {
   // A CA file that exists but does not hold the server's certificate.
   o.ca_file = dir_ + "/other.pem";
   ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other "
-                         "-keyout " + dir_ + "/other-key.pem -out " + o.ca_file +
-                         " >/dev/null 2>&1").c_str()),
+                         "-keyout " +
+                         dir_ + "/other-key.pem -out " + o.ca_file + " >/dev/null 2>&1")
+                            .c_str()),
             0);
   HttpCheckpointClient client(o);
   EXPECT_THROW(client.checkpoint({kArn, "tok", {}, {}}), TransportError);

@@ -175,7 +175,8 @@ void expect_matches_botocore(const nlohmann::json& vector, system_clock::time_po
   SCOPED_TRACE(vector.at("name").get<std::string>());
   const auto result = signer_for(vector).sign(request_from(vector), when);
   EXPECT_EQ(result.authorization, vector.at("authorization").get<std::string>())
-      << "canonical request:\n" << result.canonical_request;
+      << "canonical request:\n"
+      << result.canonical_request;
   EXPECT_EQ(result.amz_date, vector.at("amz_date").get<std::string>());
   if (vector.at("security_token").is_null()) {
     EXPECT_FALSE(result.security_token.has_value());
@@ -198,9 +199,11 @@ TEST(SigV4Signer, MatchesLiveBotocore) {
   std::string output;
   std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) output.append(buffer.data(), n);
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0)
+    output.append(buffer.data(), n);
   const int status = pclose(pipe.release());
-  if (status != 0) GTEST_SKIP() << "python3 with botocore is not available (status " << status << ")";
+  if (status != 0)
+    GTEST_SKIP() << "python3 with botocore is not available (status " << status << ")";
   const auto vectors = nlohmann::json::parse(output);
   ASSERT_FALSE(vectors.empty());
   for (const auto& vector : vectors) expect_matches_botocore(vector, frozen_time());
@@ -209,12 +212,12 @@ TEST(SigV4Signer, MatchesLiveBotocore) {
 // The worked example of the AWS General Reference (IAM ListUsers, 2015-08-30T12:36:00Z).
 TEST(SigV4Signer, MatchesTheAwsDocumentationExample) {
   SigV4Signer signer({kAccessKey, kSecretKey, std::nullopt}, "us-east-1", "iam");
-  SigningRequest request{.method = "GET",
-                         .host = "iam.amazonaws.com",
-                         .path = "/",
-                         .query = {{"Version", "2010-05-08"}, {"Action", "ListUsers"}},
-                         .headers = {{"Content-Type",
-                                      "application/x-www-form-urlencoded; charset=utf-8"}}};
+  SigningRequest request{
+      .method = "GET",
+      .host = "iam.amazonaws.com",
+      .path = "/",
+      .query = {{"Version", "2010-05-08"}, {"Action", "ListUsers"}},
+      .headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}}};
   const auto result =
       signer.sign(request, system_clock::time_point{std::chrono::seconds{1440938160}});
   EXPECT_EQ(result.signature, "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
@@ -222,16 +225,17 @@ TEST(SigV4Signer, MatchesTheAwsDocumentationExample) {
 }
 
 TEST(SigV4Signer, CanonicalRequestDoubleEncodesTheArnLabel) {
-  const std::string arn = "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST/"
-                          "durable-execution/n/id";
-  const std::string path = "/2025-12-01/durable-executions/" + sigv4::encode_path_label(arn) +
-                           "/checkpoint";
+  const std::string arn =
+      "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST/"
+      "durable-execution/n/id";
+  const std::string path =
+      "/2025-12-01/durable-executions/" + sigv4::encode_path_label(arn) + "/checkpoint";
   EXPECT_EQ(path,
             "/2025-12-01/durable-executions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3A"
             "function%3Af%3A%24LATEST%2Fdurable-execution%2Fn%2Fid/checkpoint");
   SigV4Signer signer({kAccessKey, kSecretKey, std::nullopt}, "us-east-1");
-  const auto result = signer.sign({.method = "post", .host = "h", .path = path, .body = "{}"},
-                                  frozen_time());
+  const auto result =
+      signer.sign({.method = "post", .host = "h", .path = path, .body = "{}"}, frozen_time());
   EXPECT_EQ(result.canonical_request,
             "POST\n"
             "/2025-12-01/durable-executions/arn%253Aaws%253Alambda%253Aus-east-1%253A123456789012"
@@ -242,16 +246,20 @@ TEST(SigV4Signer, CanonicalRequestDoubleEncodesTheArnLabel) {
             "\n"
             "host;x-amz-date\n" +
                 sigv4::sha256_hex("{}"));
-  EXPECT_EQ(result.string_to_sign, "AWS4-HMAC-SHA256\n20260127T081530Z\n"
-                                   "20260127/us-east-1/lambda/aws4_request\n" +
-                                       sigv4::sha256_hex(result.canonical_request));
+  EXPECT_EQ(result.string_to_sign,
+            "AWS4-HMAC-SHA256\n20260127T081530Z\n"
+            "20260127/us-east-1/lambda/aws4_request\n" +
+                sigv4::sha256_hex(result.canonical_request));
 }
 
 TEST(SigV4Signer, HeadersAreTrimmedLowerCasedJoinedAndBlacklistSkipped) {
   SigV4Signer signer({kAccessKey, kSecretKey, "token"}, "us-east-1");
   SigningRequest request{.method = "GET", .host = " example.com ", .path = "/"};
-  request.headers = {{"X-Custom", "  a   b  "}, {"x-custom", "c"}, {"User-Agent", "ua"},
-                     {"X-Amzn-Trace-Id", "Root=1"}, {"Connection", "keep-alive"}};
+  request.headers = {{"X-Custom", "  a   b  "},
+                     {"x-custom", "c"},
+                     {"User-Agent", "ua"},
+                     {"X-Amzn-Trace-Id", "Root=1"},
+                     {"Connection", "keep-alive"}};
   const auto result = signer.sign(request, frozen_time());
   EXPECT_NE(result.canonical_request.find("host:example.com\n"
                                           "x-amz-date:20260127T081530Z\n"
@@ -339,8 +347,9 @@ TEST(SigV4Signer, RejectsBadConstructionWithTheFieldNamed) {
                  "path must start with '/'");
   expect_message(
       [&] {
-        signer.sign({.method = "GET", .host = "h", .path = "/", .headers = {{"Authorization", "x"}}},
-                    frozen_time());
+        signer.sign(
+            {.method = "GET", .host = "h", .path = "/", .headers = {{"Authorization", "x"}}},
+            frozen_time());
       },
       "Authorization is set by the signer");
   expect_message(

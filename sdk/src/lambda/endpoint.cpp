@@ -20,7 +20,8 @@ Endpoint Endpoint::parse(std::string_view url) {
   const auto separator = url.find("://");
   if (separator == std::string_view::npos) bad(url, "expected scheme://host[:port]");
   endpoint.scheme = std::string(url.substr(0, separator));
-  for (char& c : endpoint.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : endpoint.scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (endpoint.scheme != "http" && endpoint.scheme != "https") {
     bad(url, "the scheme must be http or https, not \"" + endpoint.scheme + "\"");
   }
@@ -58,8 +59,7 @@ Endpoint Endpoint::parse(std::string_view url) {
         std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (error != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
         port > 65535) {
-      bad(url, "the port must be a number from 1 to 65535, not \"" + std::string(port_text) +
-                   "\"");
+      bad(url, "the port must be a number from 1 to 65535, not \"" + std::string(port_text) + "\"");
     }
     endpoint.port = port;
   }

@@ -125,14 +125,14 @@ struct HttpCheckpointClient::Impl {
     if (method == "POST") to_sign.headers.emplace_back("Content-Type", kJson);
     const auto signature = signer.sign(to_sign, std::chrono::system_clock::now());
 
-    httplib::Headers headers{{"Host", to_sign.host}, {"User-Agent", options.user_agent},
-                             {"Accept", kJson}};
+    httplib::Headers headers{
+        {"Host", to_sign.host}, {"User-Agent", options.user_agent}, {"Accept", kJson}};
     for (auto& [name, value] : signature.headers()) headers.emplace(name, value);
     std::string target = path;
     if (!query.empty()) target += "?" + sigv4::canonical_query_string(query);
 
-    httplib::Result result = method == "POST" ? client.Post(target, headers, body, kJson)
-                                              : client.Get(target, headers);
+    httplib::Result result =
+        method == "POST" ? client.Post(target, headers, body, kJson) : client.Get(target, headers);
     if (!result) {
       transport_error = httplib::to_string(result.error());
       return std::nullopt;
@@ -148,8 +148,8 @@ struct HttpCheckpointClient::Impl {
   std::chrono::milliseconds backoff(int failed_attempts, const std::string& retry_after) {
     const auto& policy = options.retry;
     double ceiling = static_cast<double>(policy.initial_backoff.count());
-    for (int i = 1; i < failed_attempts && ceiling < static_cast<double>(policy.max_backoff.count());
-         ++i) {
+    for (int i = 1;
+         i < failed_attempts && ceiling < static_cast<double>(policy.max_backoff.count()); ++i) {
       ceiling *= 2;
     }
     ceiling = std::min(ceiling, static_cast<double>(policy.max_backoff.count()));
@@ -160,7 +160,10 @@ struct HttpCheckpointClient::Impl {
       char* end = nullptr;
       const double seconds = std::strtod(retry_after.c_str(), &end);
       if (end != retry_after.c_str() && seconds > 0) {
-        delay = std::max(delay, std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)));
+        // Clamp before converting: a huge value would overflow the integer cast.
+        const double ms =
+            std::min(seconds * 1000.0, static_cast<double>(policy.max_backoff.count()));
+        delay = std::max(delay, std::chrono::milliseconds(static_cast<std::int64_t>(ms)));
       }
     }
     return std::min(delay, policy.max_backoff);
@@ -215,8 +218,8 @@ T parse_response(const std::string& body, const std::string& operation) {
   try {
     return Json::parse(body).get<T>();
   } catch (const std::exception& e) {
-    throw TransportError(operation + ": the service's answer is not a valid response: " +
-                         std::string(e.what()));
+    throw TransportError(
+        operation + ": the service's answer is not a valid response: " + std::string(e.what()));
   }
 }
 
@@ -239,9 +242,8 @@ HttpCheckpointClient::HttpCheckpointClient(HttpCheckpointClientOptions options) 
   require(!options.endpoint.host.empty(), "the endpoint has no host");
   require(options.endpoint.port > 0 && options.endpoint.port <= 65535,
           "the endpoint's port must be 1..65535, not " + std::to_string(options.endpoint.port));
-  require(options.retry.max_attempts >= 1,
-          "retry.max_attempts must be at least 1, not " +
-              std::to_string(options.retry.max_attempts));
+  require(options.retry.max_attempts >= 1, "retry.max_attempts must be at least 1, not " +
+                                               std::to_string(options.retry.max_attempts));
   require(options.retry.initial_backoff.count() >= 0 && options.retry.max_backoff.count() >= 0,
           "retry backoff durations must not be negative");
   require(options.connect_timeout.count() > 0, "connect_timeout must be positive");
@@ -251,9 +253,7 @@ HttpCheckpointClient::HttpCheckpointClient(HttpCheckpointClientOptions options) 
 
 HttpCheckpointClient::~HttpCheckpointClient() = default;
 
-const HttpCheckpointClientOptions& HttpCheckpointClient::options() const {
-  return impl_->options;
-}
+const HttpCheckpointClientOptions& HttpCheckpointClient::options() const { return impl_->options; }
 
 CheckpointDurableExecutionResponse HttpCheckpointClient::checkpoint(
     const CheckpointDurableExecutionRequest& request) {

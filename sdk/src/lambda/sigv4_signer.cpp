@@ -21,9 +21,17 @@ constexpr char kHexLower[] = "0123456789abcdef";
 
 // Headers AWS SDKs leave out of the signature because proxies and HTTP stacks may add, drop or
 // rewrite them in transit (botocore's SIGNED_HEADERS_BLACKLIST).
-constexpr std::array<std::string_view, 11> kUnsignedHeaders = {
-    "connection",  "expect",      "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-    "trailer",     "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
+constexpr std::array<std::string_view, 11> kUnsignedHeaders = {"connection",
+                                                               "expect",
+                                                               "keep-alive",
+                                                               "proxy-authenticate",
+                                                               "proxy-authorization",
+                                                               "te",
+                                                               "trailer",
+                                                               "transfer-encoding",
+                                                               "upgrade",
+                                                               "user-agent",
+                                                               "x-amzn-trace-id"};
 constexpr std::array<std::string_view, 4> kSignerHeaders = {"host", "authorization", "x-amz-date",
                                                             "x-amz-security-token"};
 
@@ -122,8 +130,7 @@ std::string canonical_uri(std::string_view wire_path) {
   return uri_encode(normalized, "/~");
 }
 
-std::string canonical_query_string(
-    const std::vector<std::pair<std::string, std::string>>& query) {
+std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>>& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query) encoded.emplace_back(uri_encode(name), uri_encode(value));
@@ -137,8 +144,8 @@ std::string canonical_query_string(
 }
 
 std::string amz_date(std::chrono::system_clock::time_point when) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::floor<std::chrono::seconds>(when));
+  const std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(when));
   std::tm utc{};
   if (gmtime_r(&seconds, &utc) == nullptr) {
     throw std::invalid_argument("SigV4: the signing time cannot be expressed as a UTC date");
@@ -183,7 +190,8 @@ HeaderList SigningResult::headers() const {
 }
 
 SigV4Signer::SigV4Signer(AwsCredentials credentials, std::string region, std::string service)
-    : credentials_(std::move(credentials)), region_(std::move(region)),
+    : credentials_(std::move(credentials)),
+      region_(std::move(region)),
       service_(std::move(service)) {
   require(!credentials_.access_key_id.empty(), "SigV4Signer: the access key id is empty");
   require(!credentials_.secret_access_key.empty(), "SigV4Signer: the secret access key is empty");
@@ -241,8 +249,7 @@ SigningResult SigV4Signer::sign(const SigningRequest& request,
 
   result.canonical_request = method + "\n" + sigv4::canonical_uri(request.path) + "\n" +
                              sigv4::canonical_query_string(request.query) + "\n" +
-                             canonical_headers + "\n" + signed_names + "\n" +
-                             result.payload_hash;
+                             canonical_headers + "\n" + signed_names + "\n" + result.payload_hash;
   const std::string scope = date + "/" + region_ + "/" + service_ + "/" + std::string(kTerminator);
   result.string_to_sign = std::string(kAlgorithm) + "\n" + result.amz_date + "\n" + scope + "\n" +
                           sigv4::sha256_hex(result.canonical_request);

@@ -1,6 +1,7 @@
 // SigV4Signer: AWS Signature Version 4 for the Lambda API (signing name "lambda"), computed the
 // way AWS SDKs compute it for non-S3 services, so the real service accepts our requests:
-//  - the wire path carries each URI label percent-encoded once (every byte but A-Z a-z 0-9 - . _ ~);
+//  - the wire path carries each URI label percent-encoded once (every byte but A-Z a-z 0-9 - . _
+//  ~);
 //  - the canonical URI takes that wire path, removes dot segments and empty segments, and
 //    percent-encodes it again (keeping '/' and '~'), so an ARN's ':' is "%253A" there;
 //  - the payload hash is always computed (no UNSIGNED-PAYLOAD), as for any rest-json service.
