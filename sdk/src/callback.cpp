@@ -5,6 +5,7 @@
 #include "durable/operation_id.hpp"
 #include "execution_state.hpp"
 #include "operation_support.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 namespace detail {
@@ -96,6 +97,7 @@ detail::CallbackHandle DurableContext::callback_raw(OperationName name, Duration
       }
       start.callback_options = options;
     }
+    detail::notify_operation_start(*state_, start);
     // Synchronous: the service mints the callback id, which the caller needs right away.
     state_->checkpoint(std::move(start));
   }

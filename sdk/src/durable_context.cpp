@@ -8,6 +8,7 @@
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
 #include "operation_support.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 namespace {
@@ -158,6 +159,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
   if (send_start) {
     OperationUpdate start =
         make_update(site, context_id_, OperationType::Step, OperationAction::Start, subtype::kStep);
+    detail::notify_operation_start(*state_, start);
     if (semantics == StepSemantics::AtMostOncePerRetry) {
       state_->checkpoint(std::move(start));
     } else {
@@ -170,19 +172,24 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
     StepContext step_context(site.id, attempt,
                              Logger(state_->log_core(), site.id, site.name, attempt, {}),
                              detail::current_stop_token());
+    detail::UserFunctionRun run(*state_, site.id, OperationType::Step, subtype::kStep, site.name,
+                                context_id_, attempt, false);
     try {
       // Other branches' SDK code may run while this body does (parallel/map).
       detail::SdkLockRelease unlocked;
       payload = body(step_context);
     } catch (const SerDesError& e) {
+      run.failed(std::current_exception());
       state_->rethrow_if_terminated();
       state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
                    std::current_exception());
     } catch (...) {
+      run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the body wins.
       state_->rethrow_if_terminated();
       return fail_attempt(detail::error_object_from(std::current_exception()), attempt);
     }
+    run.succeeded();
   }
 
   OperationUpdate succeed =
@@ -210,6 +217,7 @@ void DurableContext::wait(Duration duration, OperationName name) {
   replaying_ = false;
   OperationUpdate start =
       make_update(site, context_id_, OperationType::Wait, OperationAction::Start, subtype::kWait);
+  detail::notify_operation_start(*state_, start);
   start.wait_options = WaitOptions{std::min(duration.whole_seconds(), kMaxDelaySeconds)};
   state_->checkpoint(std::move(start));
   if (const Operation* op = state_->find(site.id); op && is_terminal(op->status)) return;
@@ -254,20 +262,26 @@ detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail:
     }
   } else {
     replaying_ = false;
-    state_->enqueue(make_update(site, context_id_, OperationType::Context, OperationAction::Start,
-                                sub_type));
+    OperationUpdate start =
+        make_update(site, context_id_, OperationType::Context, OperationAction::Start, sub_type);
+    detail::notify_operation_start(*state_, start);
+    state_->enqueue(std::move(start));
   }
 
   DurableContext child(state_, site.id, site.name, child_replaying);
   child.pinned_replay_ = rebuild;
   detail::ChildOutput out;
+  detail::UserFunctionRun run(*state_, site.id, OperationType::Context, sub_type, site.name,
+                              context_id_, std::nullopt, child_replaying);
   try {
     out = body(child);
   } catch (const SerDesError& e) {
+    run.failed(std::current_exception());
     state_->rethrow_if_terminated();
     state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
                  std::current_exception());
   } catch (...) {
+    run.failed(std::current_exception());
     state_->rethrow_if_terminated();
     if (rebuild) throw;  // the context already succeeded; nothing may be checkpointed for it
     const ErrorObject error = detail::error_object_from(std::current_exception());
@@ -284,6 +298,7 @@ detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail:
                         on_failure);
   }
 
+  run.succeeded();
   if (rebuild) {
     advance_replay();
     return {site.id, std::move(out.payload)};

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "durable/errors.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable::detail {
 namespace {
@@ -142,6 +143,7 @@ void ExecutionState::flush() {
       on_service_failure("CheckpointDurableExecution");
     }
     merge(response.new_execution_state.operations);
+    if (plugins_) plugins_->checkpoint_response(*this, response.new_execution_state.operations);
     if (response.checkpoint_token) {
       checkpoint_token_ = *response.checkpoint_token;
       page_state(response.new_execution_state.next_marker, false);

@@ -23,6 +23,8 @@
 
 namespace durable::detail {
 
+class PluginDispatcher;
+
 // Thrown through a parallel branch / map item whose batch already completed (early completion):
 // it unwinds the straggler without checkpointing anything more. Not a std::exception, so user
 // `catch (const std::exception&)` does not swallow it; it is sticky like SuspendExecution.
@@ -56,6 +58,15 @@ class ExecutionState {
 
   // The current view of an operation, or null.
   const Operation* find(const std::string& id) const;
+  // Calls fn(const Operation&) for every known operation, in no particular order.
+  template <class Fn>
+  void for_each_operation(Fn&& fn) const {
+    for (const auto& entry : operations_) fn(entry.second);
+  }
+  // The invocation's plugin hooks; null when no plugin is registered (the common case: every
+  // hook site tests this pointer and does nothing else).
+  PluginDispatcher* plugins() const { return plugins_.get(); }
+  void set_plugins(std::shared_ptr<PluginDispatcher> plugins) { plugins_ = std::move(plugins); }
   // Whether the operation was in the state this invocation started with.
   bool existed_at_start(const std::string& id) const { return initial_ids_.count(id) != 0; }
   const std::vector<std::string>& initial_order() const { return initial_order_; }
@@ -113,6 +124,7 @@ class ExecutionState {
   std::exception_ptr sticky_;
   ErrorObject failure_;
   bool execution_completed_ = false;
+  std::shared_ptr<PluginDispatcher> plugins_;
 };
 
 // The BranchScope of the calling thread, or null outside parallel/map threads.

@@ -7,6 +7,7 @@
 #include "durable/errors.hpp"
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 namespace {
@@ -61,29 +62,11 @@ bool is_blank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
-}  // namespace
-
-DurableExecutionInvocationOutput run_invocation(const Handler& handler,
-                                                const DurableExecutionInvocationInput& input,
-                                                CheckpointClient& client,
-                                                const InvocationOptions& options) {
-  if (!handler) return failed("ValidationError", "run_invocation was given an empty handler");
-  if (input.durable_execution_arn.empty()) {
-    return failed("InvalidEnvelopeError", "invocation envelope has an empty DurableExecutionArn");
-  }
-  std::shared_ptr<ExecutionState> state;
-  try {
-    state = std::make_shared<ExecutionState>(input.durable_execution_arn, input.checkpoint_token,
-                                             client, options);
-  } catch (const std::invalid_argument& e) {
-    return failed("ValidationError", std::string("invalid InvocationOptions: ") + e.what());
-  }
-  try {
-    state->load_initial_state(input.initial_execution_state);
-  } catch (...) {
-    return service_failure(*state);
-  }
-
+// The invocation once its state is loaded: runs the handler and settles the output.
+DurableExecutionInvocationOutput execute(const Handler& handler,
+                                         const DurableExecutionInvocationInput& input,
+                                         const std::shared_ptr<ExecutionState>& state,
+                                         const InvocationOptions& options) {
   Json event = Json::object();
   if (const Operation* exec = execution_operation(*state, input.durable_execution_arn)) {
     const auto& details = exec->execution_details;
@@ -154,6 +137,56 @@ DurableExecutionInvocationOutput run_invocation(const Handler& handler,
   }
   return flush_then(*state, DurableExecutionInvocationOutput{InvocationStatus::Succeeded,
                                                              std::move(text), std::nullopt});
+}
+
+PluginInvocationStatus plugin_status(InvocationStatus status) {
+  switch (status) {
+    case InvocationStatus::Succeeded: return PluginInvocationStatus::Succeeded;
+    case InvocationStatus::Failed: return PluginInvocationStatus::Failed;
+    case InvocationStatus::Pending: return PluginInvocationStatus::Pending;
+  }
+  return PluginInvocationStatus::Failed;
+}
+
+}  // namespace
+
+DurableExecutionInvocationOutput run_invocation(const Handler& handler,
+                                                const DurableExecutionInvocationInput& input,
+                                                CheckpointClient& client,
+                                                const InvocationOptions& options) {
+  if (!handler) return failed("ValidationError", "run_invocation was given an empty handler");
+  if (input.durable_execution_arn.empty()) {
+    return failed("InvalidEnvelopeError", "invocation envelope has an empty DurableExecutionArn");
+  }
+  std::shared_ptr<ExecutionState> state;
+  try {
+    state = std::make_shared<ExecutionState>(input.durable_execution_arn, input.checkpoint_token,
+                                             client, options);
+  } catch (const std::invalid_argument& e) {
+    return failed("ValidationError", std::string("invalid InvocationOptions: ") + e.what());
+  }
+  try {
+    state->load_initial_state(input.initial_execution_state);
+  } catch (...) {
+    return service_failure(*state);
+  }
+  if (options.plugins.empty()) return execute(handler, input, state, options);
+
+  auto plugins = std::make_shared<detail::PluginDispatcher>(options.plugins, state->log_core());
+  state->set_plugins(plugins);
+  plugins->invocation_start(*state, options.request_id,
+                            input.updated_operation_ids.value_or(std::vector<std::string>{}));
+  DurableExecutionInvocationOutput out;
+  try {
+    out = execute(handler, input, state, options);
+  } catch (...) {
+    // The Lambda invocation fails and is retried: the plugins see RETRY, the runtime the error.
+    plugins->invocation_end(*state, PluginInvocationStatus::Retry,
+                            detail::error_object_from(std::current_exception()));
+    throw;
+  }
+  plugins->invocation_end(*state, plugin_status(out.status), out.error);
+  return out;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include "durable/operation_id.hpp"
 #include "execution_state.hpp"
 #include "operation_support.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 namespace {
@@ -141,11 +142,13 @@ detail::RawResult DurableContext::invoke_raw(OperationName name,
                                                 OperationAction::Start, subtype::kChainedInvoke);
     start.payload = std::move(payload);
     start.chained_invoke_options = ChainedInvokeOptions{request.function_name, request.tenant_id};
+    detail::notify_operation_start(*state_, start);
     state_->enqueue(std::move(start));
     if (request.timeout) {
       OperationUpdate timer = detail::make_update(timer_site, context_id_, OperationType::Wait,
                                                   OperationAction::Start, subtype::kWait);
       timer.wait_options = WaitOptions{timeout_seconds};
+      detail::notify_operation_start(*state_, timer);
       state_->enqueue(std::move(timer));
     }
     state_->flush();

@@ -105,4 +105,9 @@ void LogCore::write(LogLevel level, std::string_view message,
   logger_->log(to_spdlog(level), "{}", text);
 }
 
+void LogCore::write_raw(std::string_view line) {
+  if (!enabled(LogLevel::Info)) return;
+  logger_->log(spdlog::level::info, "{}", line);
+}
+
 }  // namespace durable::detail

@@ -31,6 +31,10 @@ class LogCore {
              const std::optional<std::string>& operation_name, std::optional<int> attempt,
              const Json& fields);
 
+  // Writes an already formatted line as is (plugin records), at Info level: dropped only when
+  // the invocation's level is above Info.
+  void write_raw(std::string_view line);
+
  private:
   std::shared_ptr<spdlog::logger> logger_;
   LogLevel min_level_;

@@ -6,6 +6,7 @@
 
 #include "durable/errors.hpp"
 #include "execution_state.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable::detail {
 namespace {
@@ -86,7 +87,10 @@ void check_replay(ExecutionState& state, const Operation& op, OperationType type
   const bool type_ok = op.type == type;
   const bool name_ok = stored_name == name;
   const bool sub_type_ok = !op.sub_type || *op.sub_type == sub_type;
-  if (type_ok && name_ok && sub_type_ok) return;
+  if (type_ok && name_ok && sub_type_ok) {
+    if (PluginDispatcher* plugins = state.plugins()) plugins->operation_replayed(state, op);
+    return;
+  }
   const std::string message =
       "non-deterministic execution: operation " + op.id + " was checkpointed as " +
       describe(op.type, stored_name, op.sub_type) + " but the handler now calls " +

@@ -5,6 +5,7 @@
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
 #include "operation_support.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 
@@ -60,19 +61,27 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
   }
 
   replaying_ = false;
-  if (send_start) state_->enqueue(update(OperationAction::Start));
+  if (send_start) {
+    OperationUpdate start = update(OperationAction::Start);
+    detail::notify_operation_start(*state_, start);
+    state_->enqueue(std::move(start));
+  }
 
   detail::ConditionOutcome outcome;
   {
     WaitForConditionCheckContext check_context(
         site.id, attempt, Logger(state_->log_core(), site.id, site.name, attempt, {}));
+    detail::UserFunctionRun run(*state_, site.id, OperationType::Step, subtype::kWaitForCondition,
+                                site.name, context_id_, attempt, false);
     try {
       outcome = body(stored_state, check_context);
     } catch (const SerDesError& e) {
+      run.failed(std::current_exception());
       state_->rethrow_if_terminated();
       state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
                    std::current_exception());
     } catch (...) {
+      run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the check wins.
       state_->rethrow_if_terminated();
       const ErrorObject error = detail::error_object_from(std::current_exception());
@@ -84,6 +93,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
       throw WaitForConditionError(detail::stored_or(
           after && after->step_details ? after->step_details->error : std::nullopt, error));
     }
+    run.succeeded();
   }
 
   if (outcome.decision.should_continue) {

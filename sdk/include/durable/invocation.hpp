@@ -4,14 +4,17 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "durable/checkpoint_client.hpp"
 #include "durable/logger.hpp"
 #include "durable/model/envelope.hpp"
 #include "durable/model/json.hpp"
+#include "durable/plugin.hpp"
 
 namespace durable {
 
@@ -35,6 +38,9 @@ struct InvocationOptions {
   // Serialized handler results longer than this are checkpointed as EXECUTION SUCCEED and the
   // output carries Result "" (6 MiB − 50 bytes, the Lambda response limit minus the envelope).
   std::size_t max_response_result_bytes = 6 * 1024 * 1024 - 50;
+  // Instrumentation plugins (plugin.hpp), called in this order at every hook. Null entries are
+  // skipped. Empty: no hook code runs at all.
+  std::vector<std::shared_ptr<Plugin>> plugins{};
 };
 
 // Runs one invocation of `handler`.
@@ -49,6 +55,8 @@ struct InvocationOptions {
 //    checkpoints are flushed before returning.
 //  * Retryable service failures (5xx, 429, stale checkpoint token, transport errors) are
 //    rethrown so that the Lambda invocation fails and is retried.
+//  * Plugins: on_invocation_start once the state is loaded, on_invocation_end with the final
+//    status (RETRY before a retryable failure is rethrown); see plugin.hpp for the other hooks.
 // Runs the handler on the calling thread.
 DurableExecutionInvocationOutput run_invocation(const Handler& handler,
                                                 const DurableExecutionInvocationInput& input,
