@@ -163,8 +163,10 @@ struct DurableRunner::Impl {
     service->set_function_registry(registry);
   }
 
-  emulator::DurableFunction wrap(Handler handler) {
-    return [this, handler = std::move(handler)](const DurableExecutionInvocationInput& input) {
+  emulator::DurableFunction wrap(Handler handler,
+                                 std::vector<std::shared_ptr<Plugin>> plugins = {}) {
+    return [this, handler = std::move(handler),
+            plugins = std::move(plugins)](const DurableExecutionInvocationInput& input) {
       ExecutionRecord* record = &executions[input.durable_execution_arn];
       detail::CheckpointObserver observer;
       observer.sent = [this, record](const CheckpointDurableExecutionRequest& request) {
@@ -205,6 +207,7 @@ struct DurableRunner::Impl {
       InvocationOptions invocation_options;
       invocation_options.request_id = in_flight_request_id;
       invocation_options.log_level = LogLevel::Debug;
+      invocation_options.plugins = plugins;
       if (options.capture_logs) {
         auto* logs = &record->logs;
         invocation_options.log_sink = [this, logs](std::string_view line) {
@@ -639,7 +642,8 @@ void DurableRunner::register_durable_function(const std::string& name, Handler h
   }
   if (name == impl_->options.function_name) {
     // The handler under test: no faults apply to it.
-    impl_->registry.register_durable_function(name, impl_->wrap(std::move(handler)));
+    impl_->registry.register_durable_function(
+        name, impl_->wrap(std::move(handler), impl_->options.plugins));
     return;
   }
   auto& entry = impl_->functions[name];

@@ -59,6 +59,14 @@ TEST(RegexSearch, SearchesAndRejectsBadPatterns) {
   EXPECT_THROW(dc::regex_search("(", "x"), std::invalid_argument);
 }
 
+TEST(RegexSearch, PythonInlineFlags) {
+  EXPECT_TRUE(dc::regex_search("(?i)^parallel$", "Parallel"));
+  EXPECT_FALSE(dc::regex_search("^parallel$", "Parallel"));
+  EXPECT_TRUE(dc::regex_search("(?i)context", "CONTEXT"));
+  EXPECT_TRUE(dc::regex_search("(?m)^b", "a\nb"));
+  EXPECT_THROW(dc::regex_search("(?s)a.b", "a\nb"), std::invalid_argument);
+}
+
 TEST(Bindings, GenStrIsLowercaseAlnumOfRequestedLengthAndSeeded) {
   dc::Bindings a(1), b(1), c(2);
   const Json vars = Json::parse(R"({"INPUT_1":"${GEN_STR:8}","FIXED":"pre-${INPUT_1}","N":3})");

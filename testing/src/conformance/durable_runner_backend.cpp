@@ -70,6 +70,7 @@ ExecutionOutcome DurableRunnerBackend::execute(const Requirement& requirement,
   RunnerOptions options;
   options.function_name = "conformance-" + requirement.id;
   options.capture_logs = true;
+  options.plugins = handler.settings.plugins;
   DurableRunner runner(handler.handler, options);
   for (const auto& [name, fn] : handler.settings.durable_functions) {
     runner.register_durable_function(name, fn);

@@ -202,9 +202,30 @@ std::optional<std::string> placeholder_regex(const std::string& text) {
 }
 
 bool regex_search(const std::string& pattern, const std::string& subject) {
+  // Python's global inline flags at the start, e.g. "(?i)": ECMAScript has no inline groups, so
+  // they become syntax options. Only flags with an ECMAScript equivalent are accepted.
+  auto flags = std::regex::ECMAScript;
+  std::string body = pattern;
+  if (body.size() >= 4 && body.compare(0, 2, "(?") == 0) {
+    const auto close = body.find(')');
+    const std::string letters = close == std::string::npos ? "" : body.substr(2, close - 2);
+    if (!letters.empty() && letters.find_first_not_of("imsxauL") == std::string::npos) {
+      for (char c : letters) {
+        if (c == 'i') {
+          flags |= std::regex::icase;
+        } else if (c == 'm') {
+          flags |= std::regex::multiline;
+        } else if (c != 'u') {
+          throw std::invalid_argument("invalid regex /" + pattern + "/: inline flag '" +
+                                      std::string(1, c) + "' has no ECMAScript equivalent");
+        }
+      }
+      body = body.substr(close + 1);
+    }
+  }
   std::regex re;
   try {
-    re = std::regex(pattern, std::regex::ECMAScript);
+    re = std::regex(body, flags);
   } catch (const std::regex_error& e) {
     throw std::invalid_argument("invalid regex /" + pattern + "/: " + e.what());
   }

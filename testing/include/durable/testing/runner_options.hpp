@@ -3,10 +3,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "durable/model/json.hpp"
+#include "durable/plugin.hpp"
 
 namespace durable::testing {
 
@@ -29,6 +32,10 @@ struct RunnerOptions {
   // throw RunnerError naming the function, before the emulator fails the invoke. false: let the
   // emulator fail the invoke with ResourceNotFoundException, which the handler may catch.
   bool fail_on_unregistered_function = true;
+  // Instrumentation plugins of the handler under test (InvocationOptions::plugins of each of its
+  // invocations; not of other registered durable functions). Their write_log records land in the
+  // execution's logs next to the SDK's lines (when capture_logs is on).
+  std::vector<std::shared_ptr<Plugin>> plugins;
 };
 
 struct RunOptions {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "durable/emulator/function_registry.hpp"
 #include "durable/emulator/service.hpp"
 #include "durable/invocation.hpp"
+#include "durable/plugin.hpp"
 
 namespace durable::testing::conformance {
 
@@ -42,6 +44,9 @@ struct RequirementSettings {
   std::vector<CheckpointFaultInjection> checkpoint_faults;
   // DurableConfig.ExecutionTimeout for the run, when the requirement depends on it.
   std::optional<std::chrono::seconds> execution_timeout;
+  // Instrumentation plugins of the handler (plugin requirements 10-*), in registration order.
+  // Shared by every run of the requirement, so they should keep no per-execution state.
+  std::vector<std::shared_ptr<Plugin>> plugins;
 };
 
 struct RegisteredHandler {

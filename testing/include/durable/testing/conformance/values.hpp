@@ -30,6 +30,8 @@ std::optional<std::string> placeholder_name(const std::string& text);
 std::optional<std::string> placeholder_regex(const std::string& text);
 
 // True when the ECMAScript regex `pattern` is found anywhere in `subject` (Python re.search).
+// A leading Python inline-flag group "(?i)" / "(?m)" / "(?u)" becomes the matching syntax
+// option; other inline flags are rejected with std::invalid_argument.
 // Throws std::invalid_argument naming the pattern when it does not compile.
 bool regex_search(const std::string& pattern, const std::string& subject);
 
