@@ -84,6 +84,25 @@ std::vector<std::string> judge(const TestResult& clean, const TestResult& run) {
   return problems;
 }
 
+// Where a violation came from is usually a body that ran more often than in the clean run.
+void add_body_run_notes(const TestResult& clean, const TestResult& run,
+                        std::vector<std::string>& problems) {
+  const auto by_name = [](const OperationObservations& seen) {
+    std::map<std::string, std::size_t> runs;
+    for (const auto& [id, name] : seen.step_names) runs[name] += seen.step_runs.at(id);
+    return runs;
+  };
+  const auto before = by_name(clean.observations());
+  for (const auto& [name, runs] : by_name(run.observations())) {
+    const auto it = before.find(name);
+    const std::size_t clean_runs = it == before.end() ? 0 : it->second;
+    if (runs > clean_runs) {
+      problems.push_back("note: step \"" + name + "\" ran its body " + std::to_string(runs) +
+                         " time(s), " + std::to_string(clean_runs) + " in the clean run");
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view to_string(CrashFault fault) {
@@ -191,6 +210,7 @@ CrashReport CrashExplorer::explore(const Json& input) const {
               return p.starts_with("the execution ended");
             });
           }
+          if (!violation.problems.empty()) add_body_run_notes(clean, run, violation.problems);
           if (options_.invariant) {
             if (auto broken = options_.invariant(run)) violation.problems.push_back(*broken);
           }

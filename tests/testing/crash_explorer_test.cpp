@@ -99,6 +99,8 @@ TEST(CrashExplorer, CatchesANonIdempotentStepThatAtLeastOnceRunsTwice) {
   EXPECT_FALSE(faults_at_1.contains(CrashFault::CrashAfterApply));
   const auto& first = report.violations.front();
   EXPECT_THAT(first.problems.front(), HasSubstr("\"charges\":2"));
+  EXPECT_THAT(first.problems,
+              ::testing::Contains("note: step \"charge\" ran its body 2 time(s), 1 in the clean run"));
   ASSERT_TRUE(first.run.has_value());
   EXPECT_EQ(first.run->step_runs("charge"), 2u);
   const std::string text = report.to_string();
