@@ -34,6 +34,10 @@
 // at-least-once step of a prefix runs once (the SDK checkpoints it only after its body), exactly
 // as a real re-invocation at that point would run it. Step bodies of the recorded run run as in
 // run(). Environment changes are process-wide: do not run other threads that read them meanwhile.
+// Only the execution of the handler under test is checked; durable functions it invokes run as
+// usual. The recorded run goes through the checker's own checkpoint client, so its TestResult
+// (DeterminismReport::recorded) has the operations, history and invocations but no SDK log lines
+// and no step-run observations.
 #pragma once
 
 #include <chrono>
