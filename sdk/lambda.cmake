@@ -26,3 +26,13 @@ durable_cc_library(NAME lambda
   SRCS ${DURABLE_LAMBDA_SRCS}
   PUBLIC_DEPS ${DURABLE_LAMBDA_PUBLIC_DEPS}
   PRIVATE_DEPS ${DURABLE_LAMBDA_PRIVATE_DEPS})
+
+# The Lambda Runtime API loop (durable/lambda/runtime.hpp): run_invocation from durable::sdk over
+# the Runtime API, which it reaches through cpp-httplib.
+if(TARGET durable_lambda AND TARGET durable_sdk AND TARGET PkgConfig::HTTPLIB)
+  target_sources(durable_lambda PRIVATE
+    src/lambda/runtime_api_client.cpp
+    src/lambda/runtime_default_client.cpp
+    src/lambda/runtime.cpp)
+  target_link_libraries(durable_lambda PUBLIC durable::sdk PRIVATE PkgConfig::HTTPLIB)
+endif()
