@@ -231,6 +231,26 @@ TEST_F(RuntimeApiTest, BadRegistrationsAreRefused) {
   EXPECT_THROW(server_->add_runtime_function("", std::chrono::seconds(1)), std::invalid_argument);
   EXPECT_THROW(server_->add_runtime_function("f", std::chrono::milliseconds(0)),
                std::invalid_argument);
+  EXPECT_THROW(server_->add_runtime_function("f", std::chrono::seconds(1), std::chrono::seconds(0)),
+               std::invalid_argument);
+  EXPECT_THROW(server_->add_runtime_function("f", std::chrono::seconds(1),
+                                             std::chrono::seconds(31622401)),
+               std::invalid_argument);
+}
+
+TEST_F(RuntimeApiTest, InvokeUsesTheRuntimeFunctionsExecutionTimeout) {
+  start();
+  server_->add_runtime_function("long", std::chrono::seconds(1), std::chrono::hours(24 * 7));
+  auto c = client();
+  auto invoked = c.Post("/2015-03-31/functions/long/invocations",
+                        {{"X-Amz-Invocation-Type", "Event"}}, "{}", "application/json");
+  ASSERT_TRUE(invoked);
+  ASSERT_EQ(invoked->status, 202);
+  GetDurableExecutionHistoryRequest request;
+  request.durable_execution_arn = invoked->get_header_value("X-Amz-Durable-Execution-Arn");
+  auto history = Json(service_->get_history(request));
+  EXPECT_EQ(history.at("Events").at(0).at("ExecutionStartedDetails").at("ExecutionTimeout"),
+            7 * 24 * 3600);
 }
 
 }  // namespace

@@ -3,6 +3,12 @@
 // the target functions those handlers invoke.
 //
 //   durable-emulator --port 9014 [--host 127.0.0.1] [--skip-time] [--log-level info]
+//                    [--runtime-function NAME]... [--runtime-timeout SECONDS]
+//                    [--execution-timeout SECONDS]
+//
+// A --runtime-function is served by an external process instead: its invocations wait on the
+// Lambda Runtime API (/2018-06-01/runtime/...) of this same port for a handler started with
+// AWS_LAMBDA_RUNTIME_API=HOST:PORT and AWS_ENDPOINT_URL_LAMBDA=http://HOST:PORT.
 //
 // Prints "listening on http://HOST:PORT" once requests are accepted; SIGINT/SIGTERM stop it.
 #include <CLI/CLI.hpp>
@@ -10,7 +16,12 @@
 
 #include <csignal>
 #include <cstdio>
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 #include <pthread.h>
 
 #include "durable/emulator/clock.hpp"
@@ -59,12 +70,23 @@ int main(int argc, char** argv) {
   int port = 9014;
   bool skip_time = false;
   std::string log_level = "info";
+  std::vector<std::string> runtime_functions;
+  double runtime_timeout_s = 900;
+  std::int64_t execution_timeout_s = 0;
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
                "Virtual clock: jump to the next timer whenever nothing is running");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--runtime-function", runtime_functions,
+                 "Serve this function through the Lambda Runtime API (repeatable)");
+  app.add_option("--runtime-timeout", runtime_timeout_s,
+                 "Seconds a runtime function's invocation may take (Lambda's function timeout)")
+      ->check(CLI::Range(0.001, 900.0));
+  app.add_option("--execution-timeout", execution_timeout_s,
+                 "ExecutionTimeout in seconds of the runtime functions' executions (default 86400)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{31622400}));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -95,6 +117,15 @@ int main(int argc, char** argv) {
   options.port = port;
   durable::emulator::HttpServer server(service, registry, options);
   try {
+    for (const auto& name : runtime_functions) {
+      std::optional<std::chrono::seconds> execution_timeout;
+      if (execution_timeout_s > 0) execution_timeout = std::chrono::seconds(execution_timeout_s);
+      server.add_runtime_function(
+          name, std::chrono::milliseconds(static_cast<std::int64_t>(runtime_timeout_s * 1000.0)),
+          execution_timeout);
+      spdlog::info("runtime function {}: invocations wait on /2018-06-01/runtime/invocation/next",
+                   name);
+    }
     server.start();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());

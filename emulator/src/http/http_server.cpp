@@ -380,6 +380,8 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
     start.execution_name = req.get_header_value("X-Amz-Durable-Execution-Name");
   }
   start.input = payload;
+  // A durable function's registered timeout is its DurableConfig ExecutionTimeout.
+  if (fn->options.timeout) start.execution_timeout_seconds = fn->options.timeout->count();
   const std::string arn = service.start_execution(start).durable_execution_arn;
   driver.notify();
   res.set_header("X-Amz-Durable-Execution-Arn", arn);
@@ -474,9 +476,19 @@ void HttpServer::start() {
 int HttpServer::port() const { return impl_->port; }
 
 void HttpServer::add_runtime_function(const std::string& name,
-                                      std::chrono::milliseconds timeout) {
+                                      std::chrono::milliseconds timeout,
+                                      std::optional<std::chrono::seconds> execution_timeout) {
   if (name.empty()) throw std::invalid_argument("add_runtime_function: the name is empty");
-  impl_->registry.register_durable_function(name, impl_->runtime.function_for(name, timeout));
+  if (execution_timeout &&
+      (execution_timeout->count() < 1 || execution_timeout->count() > 31622400)) {
+    throw std::invalid_argument("add_runtime_function(\"" + name +
+                                "\"): the execution timeout must be 1..31622400 s, got " +
+                                std::to_string(execution_timeout->count()));
+  }
+  FunctionOptions options;
+  options.timeout = execution_timeout;
+  impl_->registry.register_durable_function(name, impl_->runtime.function_for(name, timeout),
+                                            options);
 }
 
 std::vector<std::string> HttpServer::runtime_init_errors() const {

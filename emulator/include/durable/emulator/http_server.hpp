@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,8 +65,12 @@ class HttpServer {
   // error; the service then retries it as any failed invocation. All runtime functions of one
   // server share one queue (one process serves them). Throws std::invalid_argument for an empty
   // name or a timeout <= 0. Any thread, before or after start().
+  // `execution_timeout`: the function's DurableConfig ExecutionTimeout, used by Invoke and by
+  // chained invokes that start an execution of it (unset: the service's default, 86400 s); must
+  // be 1..31622400 s.
   void add_runtime_function(const std::string& name,
-                            std::chrono::milliseconds timeout = std::chrono::minutes(15));
+                            std::chrono::milliseconds timeout = std::chrono::minutes(15),
+                            std::optional<std::chrono::seconds> execution_timeout = std::nullopt);
   // What handler processes posted to /2018-06-01/runtime/init/error, oldest first, each as
   // "<errorType>: <errorMessage>".
   std::vector<std::string> runtime_init_errors() const;
