@@ -31,26 +31,28 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
 }  // namespace
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  // Sized once and filled by index: a token is encoded on every checkpoint.
+  std::string out((bytes.size() + 2) / 3 * 4, '\0');
+  const auto byte = [&bytes](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
   std::size_t i = 0;
+  std::size_t o = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    auto n = (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16) |
-             (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8) |
-             static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 2]));
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
+    const std::uint32_t n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
+    out[o++] = kAlphabet[(n >> 18) & 63];
+    out[o++] = kAlphabet[(n >> 12) & 63];
+    out[o++] = kAlphabet[(n >> 6) & 63];
+    out[o++] = kAlphabet[n & 63];
   }
-  std::size_t rest = bytes.size() - i;
+  const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
-    std::uint32_t n = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
-    if (rest == 2) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
+    std::uint32_t n = byte(i) << 16;
+    if (rest == 2) n |= byte(i + 1) << 8;
+    out[o++] = kAlphabet[(n >> 18) & 63];
+    out[o++] = kAlphabet[(n >> 12) & 63];
+    out[o++] = rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    out[o++] = '=';
   }
   return out;
 }
@@ -89,8 +91,13 @@ namespace {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
+  std::size_t plain_from = 0;  // characters that need no escape are appended in runs
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (c != '"' && c != '\\' && u >= 0x20) continue;
+    out.append(text.substr(plain_from, i - plain_from));
+    plain_from = i + 1;
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
@@ -104,14 +111,13 @@ void append_json_string(std::string& out, std::string_view text) {
       out += "\\b";
     } else if (c == '\f') {
       out += "\\f";
-    } else if (u < 0x20) {
+    } else {
       out += "\\u00";
       out += kHex[u >> 4];
       out += kHex[u & 0xF];
-    } else {
-      out += c;
     }
   }
+  out.append(text.substr(plain_from));
   out += '"';
 }
 

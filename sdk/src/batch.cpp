@@ -1,17 +1,19 @@
 // parallel and map: the batch coordinator (DESIGN.md §4 Concurrency, SDK-SEMANTICS.md §5, §11.2).
 //
-// The coordinator runs on the thread that called parallel/map and owns every branch's record;
-// branch threads only report their outcome into their own slot and wake it. All of an
-// invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies release, so
-// the state, the checkpoint queue and the contexts' counters need no locks of their own.
+// The coordinator runs on the thread that called parallel/map: it starts a bounded pool of
+// worker threads for the batch and waits until every worker has left. Workers run the items,
+// record each outcome in the item's slot and apply the completion rules themselves. All of an
+// invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies and in-flight
+// checkpoint requests release, so the state, the checkpoint queue, the slots and the counters
+// need no locks of their own.
 #include <cmath>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <thread>
 
 #include "durable/durable_context.hpp"
 #include "durable/operation_id.hpp"
+#include "error_conversion.hpp"
 #include "execution_state.hpp"
 #include "operation_support.hpp"
 
@@ -21,10 +23,9 @@ namespace {
 enum class Outcome { Running, Succeeded, Failed, Suspended, Stopped, Fatal };
 
 struct Slot {
-  std::thread thread;
   std::stop_source stop;
+  bool started = false;
   Outcome outcome = Outcome::Running;
-  std::string operation_id;
   std::optional<std::string> payload;
   std::optional<ErrorObject> error;
   std::exception_ptr fatal;
@@ -58,6 +59,62 @@ bool tolerance_exceeded(const CompletionConfig& c, std::size_t failed, std::size
   return false;
 }
 
+// The outer context's payload when the BatchResult is too large to store (SDK-SEMANTICS.md §5):
+// enough for replay to rebuild the same result from the items' checkpoints.
+Json large_result_envelope(const detail::BatchSpec& spec, const detail::RawBatch& batch,
+                           const std::optional<std::string>& summary) {
+  Json completed = Json::array();
+  Json started = Json::array();
+  std::size_t succeeded = 0;
+  std::size_t failed = 0;
+  for (const auto& item : batch.items) {
+    if (item.status == BatchItemStatus::Started) {
+      started.push_back(item.index);
+      continue;
+    }
+    completed.push_back(item.index);
+    (item.status == BatchItemStatus::Succeeded ? succeeded : failed) += 1;
+  }
+  Json envelope = {
+      {"type", spec.outer_sub_type == subtype::kMap ? "MapResult" : "ParallelResult"},
+      {"totalCount", spec.item_names.size()},
+      {"completionReason", std::string(to_string(batch.reason))},
+      {"completedIndexes", std::move(completed)},
+      {"startedIndexes", std::move(started)},
+      {"startedCount", batch.items.size()},
+      {"successCount", succeeded},
+      {"failureCount", failed},
+      {"status", std::string(to_string(failed > 0 ? BatchStatus::Failed : BatchStatus::Succeeded))}};
+  if (summary && !summary->empty()) envelope["summary"] = *summary;
+  return envelope;
+}
+
+// What a large-result envelope recorded, or nothing when `payload` is not one (a context stored
+// before envelopes existed): then the decision is derived again from the items' checkpoints.
+struct RecordedBatch {
+  CompletionReason reason = CompletionReason::AllCompleted;
+  std::vector<std::size_t> completed;
+  std::vector<std::size_t> started;
+};
+
+std::optional<RecordedBatch> parse_envelope(const std::optional<std::string>& payload) {
+  if (!payload) return std::nullopt;
+  const Json j = Json::parse(*payload, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("completionReason") || !j.contains("completedIndexes") ||
+      !j.contains("startedIndexes")) {
+    return std::nullopt;
+  }
+  try {
+    RecordedBatch out;
+    out.reason = completion_reason_from_string(j.at("completionReason").get<std::string>());
+    out.completed = j.at("completedIndexes").get<std::vector<std::size_t>>();
+    out.started = j.at("startedIndexes").get<std::vector<std::size_t>>();
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 detail::RawResult DurableContext::batch_raw(OperationName name, const detail::BatchSpec& spec,
@@ -69,7 +126,12 @@ detail::RawResult DurableContext::batch_raw(OperationName name, const detail::Ba
   return child_raw(
       std::move(name),
       [&](DurableContext& outer) -> detail::ChildOutput {
-        return encode(outer.run_batch_items(spec, body));
+        const detail::RawBatch batch = outer.run_batch_items(spec, body);
+        detail::ChildOutput out = encode(batch);
+        if (out.payload && out.payload->size() > detail::kChildResultInlineLimit) {
+          out.summary = large_result_envelope(spec, batch, out.summary).dump();
+        }
+        return out;
       },
       spec.outer_sub_type);
 }
@@ -77,31 +139,79 @@ detail::RawResult DurableContext::batch_raw(OperationName name, const detail::Ba
 detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
                                                  const detail::ItemBody& body) {
   const std::size_t n = spec.item_names.size();
+  const bool flat = spec.nesting == NestingType::Flat;
+  // Each item's id is hashed once: it is needed to run the item and again for its result.
+  std::vector<std::string> ids(n);
   auto site_of = [&](std::size_t i) {
-    return detail::OpSite{operation_id(context_id_, i), detail::normalized(spec.item_names[i])};
+    if (ids[i].empty()) ids[i] = operation_id(context_id_, i);
+    return detail::OpSite{ids[i], detail::normalized(spec.item_names[i])};
   };
-  auto item_body = [&body](std::size_t i) {
-    return [&body, i](DurableContext& item) -> detail::ChildOutput {
-      detail::ChildOutput out;
-      out.payload = body(item, i);
-      return out;
-    };
+  // Runs item i in its context and returns its serialized result; a failed item throws
+  // ChildContextError carrying its error. Nested: a checkpointed child context (a finished one
+  // returns its stored outcome without running). Flat: a virtual context, so the body always
+  // runs, replaying whatever it already checkpointed.
+  auto run_branch = [&](std::size_t i) -> std::optional<std::string> {
+    const detail::OpSite site = site_of(i);
+    if (!flat) {
+      return child_raw_at(
+                 site,
+                 [&body, i](DurableContext& item) -> detail::ChildOutput {
+                   detail::ChildOutput out;
+                   out.payload = body(item, i);
+                   return out;
+                 },
+                 spec.item_sub_type, {})
+          .payload;
+    }
+    DurableContext item(state_, site.id, site.name,
+                        pinned_replay_ || state_->existed_at_start(operation_id(site.id, 1)));
+    item.pinned_replay_ = pinned_replay_;
+    try {
+      return body(item, i);
+    } catch (const SerDesError& e) {
+      state_->rethrow_if_terminated();
+      state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
+                   std::current_exception());
+    } catch (...) {
+      // Suspension, a stopped straggler or a fatal condition pass through unchanged.
+      state_->rethrow_if_terminated();
+      throw ChildContextError(detail::error_object_from(std::current_exception()));
+    }
   };
 
   detail::RawBatch batch;
   if (pinned_replay_) {
-    // Rebuilding a batch whose result was too large to store: the items that finished replay
-    // from their checkpoints; the rest were stragglers (STARTED) or never started (omitted).
+    // Rebuilding a batch whose result was too large to store. The envelope recorded which
+    // items had finished and which were still running when the batch was decided, and the
+    // decision itself; finished items replay from their checkpoints.
+    const Operation* outer = context_id_ ? state_->find(*context_id_) : nullptr;
+    const std::optional<RecordedBatch> recorded = parse_envelope(
+        outer && outer->context_details ? outer->context_details->result : std::nullopt);
+    std::vector<char> finished(n, 0);
+    std::vector<char> running(n, 0);
+    if (recorded) {
+      for (std::size_t i : recorded->completed) {
+        if (i < n) finished[i] = 1;
+      }
+      for (std::size_t i : recorded->started) {
+        if (i < n) running[i] = 1;
+      }
+    } else if (!flat) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (const Operation* op = state_->find(site_of(i).id)) {
+          (is_terminal(op->status) ? finished : running)[i] = 1;
+        }
+      }
+    }
     std::size_t succeeded = 0;
     std::size_t failed = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const detail::OpSite site = site_of(i);
-      const Operation* op = state_->find(site.id);
-      if (op == nullptr) continue;
-      detail::RawBatchItem item{i, BatchItemStatus::Started, std::nullopt, std::nullopt, site.id};
-      if (is_terminal(op->status)) {
+      if (!finished[i] && !running[i]) continue;
+      detail::RawBatchItem item{i, BatchItemStatus::Started, std::nullopt, std::nullopt,
+                                site_of(i).id};
+      if (finished[i]) {
         try {
-          item.payload = child_raw_at(site, item_body(i), spec.item_sub_type, {}).payload;
+          item.payload = run_branch(i);
           item.status = BatchItemStatus::Succeeded;
           ++succeeded;
         } catch (const ChildContextError& e) {
@@ -112,7 +222,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       }
       batch.items.push_back(std::move(item));
     }
-    if (tolerance_exceeded(spec.completion, failed, n)) {
+    if (recorded) {
+      batch.reason = recorded->reason;
+    } else if (tolerance_exceeded(spec.completion, failed, n)) {
       batch.reason = CompletionReason::FailureToleranceExceeded;
     } else if (succeeded + failed == n) {
       batch.reason = CompletionReason::AllCompleted;
@@ -137,78 +249,60 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
   } registration{own_lock.has_value()};
 
-  std::condition_variable changed;
-  std::deque<std::size_t> finished;
-  std::vector<std::unique_ptr<Slot>> slots(n);
+  // A bounded pool: min(limit, n) workers, each taking the next unstarted index until the batch
+  // is decided or nothing is left. Creating a thread per item cost more than the items
+  // themselves; a worker whose branch suspends simply takes the next index.
   const std::size_t limit = std::max<std::size_t>(1, spec.max_concurrency.value_or(n));
-
-  auto launch = [&](std::size_t i) {
-    slots[i] = std::make_unique<Slot>();
-    Slot* slot = slots[i].get();
-    slot->operation_id = operation_id(context_id_, i);
-    slot->thread = std::thread([this, slot, i, &site_of, &item_body, &spec, &changed, &finished] {
-      std::unique_lock<std::mutex> branch_lock(state_->sdk_mutex());
-      detail::current_sdk_lock() = &branch_lock;
-      detail::BranchScope scope{state_.get(), slot->stop.get_token(), false, nullptr};
-      detail::current_branch() = &scope;
-      try {
-        slot->payload = child_raw_at(site_of(i), item_body(i), spec.item_sub_type, {}).payload;
-        slot->outcome = Outcome::Succeeded;
-      } catch (const ChildContextError& e) {
-        slot->error = e.error_object();
-        slot->outcome = Outcome::Failed;
-      } catch (const SuspendExecution&) {
-        slot->outcome = state_->termination() == detail::Termination::None ? Outcome::Suspended
-                                                                           : Outcome::Fatal;
-        slot->fatal = std::current_exception();
-      } catch (const detail::BranchStopped&) {
-        slot->outcome = Outcome::Stopped;
-      } catch (...) {
-        slot->outcome = Outcome::Fatal;
-        slot->fatal = std::current_exception();
-      }
-      detail::current_branch() = nullptr;
-      detail::current_sdk_lock() = nullptr;
-      finished.push_back(i);
-      changed.notify_one();
-    });
-  };
-
+  std::vector<Slot> slots(n);
   std::size_t next = 0;
-  std::size_t running = 0;
   std::size_t succeeded = 0;
   std::size_t failed = 0;
-  std::size_t suspended = 0;
   std::optional<CompletionReason> decided;
   std::exception_ptr fatal;
+  std::size_t live_workers = 0;
+  std::condition_variable workers_done;
+
   auto stop_running = [&] {
     for (auto& slot : slots) {
-      if (slot && slot->outcome == Outcome::Running) slot->stop.request_stop();
+      if (slot.started && slot.outcome == Outcome::Running) slot.stop.request_stop();
     }
   };
-
-  while (true) {
-    while (!decided && !fatal && next < n && running < limit) {
-      launch(next++);
-      ++running;
+  // Runs item i on the calling worker, which holds the SDK lock; returns with it held.
+  auto run_item = [&](std::size_t i) {
+    Slot& slot = slots[i];
+    slot.started = true;
+    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, nullptr};
+    if (flat) {
+      scope.virtual_id = site_of(i).id;
+      scope.virtual_parent = context_id_;
     }
-    if (running == 0) break;
-    changed.wait(*lock, [&] { return !finished.empty(); });
-    while (!finished.empty()) {
-      Slot& slot = *slots[finished.front()];
-      finished.pop_front();
-      --running;
-      slot.thread.join();
-      switch (slot.outcome) {
-        case Outcome::Succeeded: ++succeeded; break;
-        case Outcome::Failed: ++failed; break;
-        case Outcome::Suspended: ++suspended; break;
-        case Outcome::Fatal:
-          if (!fatal) fatal = slot.fatal;
-          break;
-        default: break;
-      }
-      if (decided || fatal) continue;
+    detail::current_branch() = &scope;
+    try {
+      slot.payload = run_branch(i);
+      slot.outcome = Outcome::Succeeded;
+    } catch (const ChildContextError& e) {
+      slot.error = e.error_object();
+      slot.outcome = Outcome::Failed;
+    } catch (const SuspendExecution&) {
+      slot.outcome = state_->termination() == detail::Termination::None ? Outcome::Suspended
+                                                                         : Outcome::Fatal;
+      slot.fatal = std::current_exception();
+    } catch (const detail::BranchStopped&) {
+      slot.outcome = Outcome::Stopped;
+    } catch (...) {
+      slot.outcome = Outcome::Fatal;
+      slot.fatal = std::current_exception();
+    }
+    detail::current_branch() = nullptr;
+    switch (slot.outcome) {
+      case Outcome::Succeeded: ++succeeded; break;
+      case Outcome::Failed: ++failed; break;
+      case Outcome::Fatal:
+        if (!fatal) fatal = slot.fatal;
+        break;
+      default: break;
+    }
+    if (!decided && !fatal) {
       if (tolerance_exceeded(spec.completion, failed, n)) {
         decided = CompletionReason::FailureToleranceExceeded;
       } else if (spec.completion.min_successful && succeeded >= *spec.completion.min_successful) {
@@ -216,7 +310,41 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       }
     }
     if (decided || fatal) stop_running();
+  };
+  // Worker w starts with item w, which counts as started from the moment it is launched (as if
+  // each of the first `limit` items had its own thread); later items go to whichever worker
+  // is free first, while the batch is undecided.
+  auto worker = [&](std::size_t first) {
+    std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
+    detail::current_sdk_lock() = &worker_lock;
+    run_item(first);
+    while (!decided && !fatal && next < n) run_item(next++);
+    detail::current_sdk_lock() = nullptr;
+    if (--live_workers == 0) workers_done.notify_one();
+  };
+
+  const std::size_t worker_count = std::min(limit, n);
+  std::vector<std::thread> workers;
+  workers.reserve(worker_count);
+  live_workers = worker_count;
+  next = worker_count;
+  for (std::size_t w = 0; w < worker_count; ++w) {
+    slots[w].started = true;
+    try {
+      workers.emplace_back(worker, w);
+    } catch (...) {
+      // No thread for item w: the batch cannot run as asked. The workers already started (none
+      // has run yet: this thread holds the lock) stop at their first SDK call.
+      slots[w].started = false;
+      fatal = std::current_exception();
+      live_workers = w;
+      stop_running();
+      break;
+    }
   }
+  // Waiting releases the lock, which is what lets the workers start.
+  workers_done.wait(*lock, [&] { return live_workers == 0; });
+  for (auto& t : workers) t.join();
 
   if (fatal) {
     state_->rethrow_if_terminated();
@@ -235,10 +363,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     batch.reason = CompletionReason::MinSuccessfulReached;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    if (!slots[i]) continue;
-    Slot& slot = *slots[i];
+    Slot& slot = slots[i];
+    if (!slot.started) continue;
     detail::RawBatchItem item{i, BatchItemStatus::Started, std::nullopt, std::nullopt,
-                              slot.operation_id};
+                              site_of(i).id};
     if (slot.outcome == Outcome::Succeeded) {
       item.status = BatchItemStatus::Succeeded;
       item.payload = std::move(slot.payload);

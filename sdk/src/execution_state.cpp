@@ -116,33 +116,65 @@ void drop_if_stopped(const ExecutionState* state) {
 void ExecutionState::enqueue(OperationUpdate update) {
   drop_if_stopped(this);
   batcher_.push(std::move(update));
+  ++queued_seq_;
 }
 
 void ExecutionState::checkpoint(OperationUpdate update) {
   drop_if_stopped(this);
   batcher_.push(std::move(update));
+  ++queued_seq_;
   flush();
 }
 
 void ExecutionState::flush() {
-  while (!batcher_.empty()) {
+  // Group commit: parallel/map branches share one request stream. While one branch's request is
+  // in flight (the SDK lock released), the others queue their updates and wait; the next request
+  // carries all of them. A caller returns once everything it saw queued is acknowledged.
+  const std::uint64_t target = queued_seq_;
+  std::unique_lock<std::mutex>* lock = current_sdk_lock();
+  while (acked_seq_ < target) {
+    if (flushing_) {
+      // Only reachable on a branch thread: some other thread holds an unlocked request.
+      flush_done_.wait(*lock);
+      if (termination_ == Termination::Failed || termination_ == Termination::InvocationError) {
+        std::rethrow_exception(sticky_);
+      }
+      continue;
+    }
     if (execution_completed_) {
       // The service ended the execution; nothing more can be recorded for it.
       batcher_.clear();
+      acked_seq_ = queued_seq_;
       return;
     }
     CheckpointDurableExecutionRequest request;
     request.durable_execution_arn = execution_arn_;
     request.checkpoint_token = checkpoint_token_;
     request.updates = batcher_.take_batch();
+    const std::size_t sent = request.updates.size();
     CheckpointDurableExecutionResponse response;
-    try {
-      response = client_.checkpoint(request);
-    } catch (...) {
-      batcher_.clear();
-      on_service_failure("CheckpointDurableExecution");
+    {
+      // Waiters wake when this request is over, also when it failed (the failure is recorded
+      // by then, so they rethrow it).
+      struct InFlight {
+        ExecutionState& state;
+        explicit InFlight(ExecutionState& s) : state(s) { state.flushing_ = true; }
+        ~InFlight() {
+          state.flushing_ = false;
+          state.flush_done_.notify_all();
+        }
+      } in_flight(*this);
+      try {
+        SdkLockRelease unlocked;
+        response = client_.checkpoint(request);
+      } catch (...) {
+        batcher_.clear();
+        acked_seq_ = queued_seq_;
+        on_service_failure("CheckpointDurableExecution");
+      }
+      acked_seq_ += sent;
+      merge(response.new_execution_state.operations);
     }
-    merge(response.new_execution_state.operations);
     if (plugins_) plugins_->checkpoint_response(*this, response.new_execution_state.operations);
     if (response.checkpoint_token) {
       checkpoint_token_ = *response.checkpoint_token;

@@ -4,6 +4,8 @@
 // (suspension or a fatal condition), which is sticky.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -38,6 +40,10 @@ struct BranchScope {
   std::stop_token stop;
   bool suspended = false;
   BranchScope* outer = nullptr;  // the scope this thread had before (always null today)
+  // Set for a FLAT branch: updates whose ParentId would be the branch's own (virtual, never
+  // checkpointed) context id name `virtual_parent`, the batch context, instead.
+  std::optional<std::string> virtual_id{};
+  std::optional<std::string> virtual_parent{};
 };
 
 // Why the invocation is ending early; later outcomes only replace weaker ones
@@ -79,11 +85,16 @@ class ExecutionState {
   // token. A non-retryable ApiError (4xx except 429 and stale-token messages) records a Failed
   // termination and throws CheckpointError; anything else (5xx, 429, stale token, transport)
   // records an InvocationError termination and is rethrown as is.
+  // On a parallel/map branch thread the SDK lock is released while a request is in flight, and
+  // a caller that finds another thread's request in flight waits for it and then sends what is
+  // still queued (its own updates included) in the next request; a failure of the request it
+  // waited for is rethrown to it too.
   void flush();
 
   // The invocation's SDK lock. Branch threads hold it while running SDK code and release it only
-  // while a step body runs; the coordinator holds it while deciding, and waits on
-  // `batch_changed` (which releases it). Single-threaded invocations never take it.
+  // while a step body runs or a checkpoint request is in flight; a batch coordinator holds it
+  // while it starts its workers and releases it while waiting for them. Single-threaded
+  // invocations never take it.
   std::mutex& sdk_mutex() { return sdk_mutex_; }
 
   // Entry check of every SDK call: on the owning thread or a branch thread of this invocation,
@@ -124,6 +135,12 @@ class ExecutionState {
   std::exception_ptr sticky_;
   ErrorObject failure_;
   bool execution_completed_ = false;
+  // Group commit of flush(): updates queued / acknowledged so far, and whether a request is in
+  // flight with the SDK lock released (only ever on parallel/map branch threads).
+  std::uint64_t queued_seq_ = 0;
+  std::uint64_t acked_seq_ = 0;
+  bool flushing_ = false;
+  std::condition_variable flush_done_;
   std::shared_ptr<PluginDispatcher> plugins_;
 };
 

@@ -74,6 +74,11 @@ OperationUpdate make_update(const OpSite& site, const std::optional<std::string>
   OperationUpdate u;
   u.id = site.id;
   u.parent_id = parent_id;
+  // Operations of a FLAT branch (a virtual context) belong to the batch context around it.
+  if (const BranchScope* scope = current_branch();
+      scope && scope->virtual_id && parent_id == scope->virtual_id) {
+    u.parent_id = scope->virtual_parent;
+  }
   u.name = site.name;
   u.type = type;
   u.sub_type = std::string(sub_type);

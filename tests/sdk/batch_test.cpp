@@ -385,7 +385,9 @@ TEST(Map, LargeResultIsSummarizedAndRebuiltOnReplay) {
   };
   EXPECT_EQ(run_invocation(handler, client.next_input(), client).status, InvocationStatus::Pending);
   const Operation* outer = client.find(kId1);
-  EXPECT_EQ(*outer->context_details->result, "summary of 3");
+  const Json envelope = Json::parse(*outer->context_details->result);
+  EXPECT_EQ(envelope["summary"], "summary of 3");
+  EXPECT_EQ(envelope["successCount"], 3);
   EXPECT_TRUE(outer->context_details->replay_children.value_or(false));
   client.advance_time();
   EXPECT_EQ(run_ok(client, handler), Json::parse("[3, 102400]"));

@@ -30,6 +30,17 @@ TEST(OperationIdTest, MapItemZeroIsZeroBased) {
             "1712f93e2f51df042e2b933907d75accfe34a48fe4a42a24e0b08131bc72d591");
 }
 
+// Inputs of exactly one block (128 bytes), just over it, and of three blocks; expected values
+// from Python's hashlib.blake2b (BLAKE2b-512) of the raw strings.
+TEST(OperationIdTest, LongPrefixesCrossBlockBoundaries) {
+  EXPECT_EQ(operation_id(std::string(126, 'a'), 1),
+            "57da936e4e59e96a22325156fcf4819a7df62ccc20cdba013d7c4efa76772940");
+  EXPECT_EQ(operation_id(std::string(127, 'a'), 1),
+            "21240c9565c055ff14f805bbc320d076690416cd7db05a9f199f3e70a13c188f");
+  EXPECT_EQ(operation_id(std::string(254, 'a'), 1),
+            "0f2562efd384f4853ea4ed751d4008ccd6d2bc7255c373f4f074c5f4fe8c5090");
+}
+
 TEST(OperationIdTest, PrefixIsJoinedWithDash) {
   // id("1", 1) hashes "1-1", which differs from the root op 11 ("11") and root op 1 ("1").
   EXPECT_NE(operation_id("1", 1), operation_id(std::nullopt, 11));

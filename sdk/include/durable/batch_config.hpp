@@ -15,6 +15,13 @@ namespace durable {
 
 class DurableContext;
 
+// How branches are recorded (SDK-SEMANTICS.md §4, PROTOCOL.md §7.1).
+//   Nested: each branch / item is its own child CONTEXT (START, SUCCEED/FAIL) under the batch.
+//   Flat: branches are virtual contexts: nothing is checkpointed for the branch itself; its
+//     operations keep ids derived from the branch's id but name the batch context as ParentId.
+//     Fewer operations; a branch's outcome is re-derived by re-running it over its checkpoints.
+enum class NestingType { Nested, Flat };
+
 // One branch of parallel with an explicit operation name (unnamed: "parallel-branch-<i>").
 template <class T>
 struct ParallelBranch {
@@ -35,6 +42,7 @@ struct ParallelConfig {
   // When the encoded BatchResult exceeds 256 KiB, its output is checkpointed instead (with
   // ReplayChildren) and replay rebuilds the result from the branches' checkpoints.
   std::function<std::string(const BatchResult<T>&)> summary_generator{};
+  NestingType nesting_type = NestingType::Nested;
 };
 
 template <class T, class U>
@@ -48,6 +56,7 @@ struct MapConfig {
   // Names item `index` (default "map-item-<index>"). Called for every item on every run, so it
   // must be pure.
   std::function<std::string(const U& item, std::size_t index)> item_namer{};
+  NestingType nesting_type = NestingType::Nested;
 };
 
 }  // namespace durable

@@ -120,6 +120,7 @@ struct BatchSpec {
   std::vector<std::string> item_names;  // one per item
   std::optional<std::size_t> max_concurrency;
   CompletionConfig completion;
+  NestingType nesting = NestingType::Nested;
 };
 struct RawBatchItem {
   std::size_t index = 0;
@@ -296,7 +297,14 @@ class DurableContext {
   // ParentId the outer id, SubType "ParallelBranch", Name the branch's name or
   // "parallel-branch-<i>", START/SUCCEED/FAIL like run_in_child_context (payload encoded with
   // config.item_serdes); then the outer CONTEXT SUCCEED with the BatchResult encoded by
-  // config.serdes (over 256 KiB: config.summary_generator's output with ReplayChildren). A
+  // config.serdes. Over 256 KiB the payload is instead a JSON envelope {"type":
+  // "ParallelResult"|"MapResult", totalCount, completionReason, completedIndexes,
+  // startedIndexes, startedCount, successCount, failureCount, status, summary?} (summary =
+  // config.summary_generator's output) with ReplayChildren, and replay rebuilds the same
+  // BatchResult from the branches' checkpoints and the recorded decision, running no branch
+  // body that was not already recorded. NestingType::Flat: no CONTEXT per branch; the branch's
+  // operations name the outer context as ParentId (ids unchanged), and replay of an unfinished
+  // batch re-runs finished branches over their checkpoints. A
   // failing branch does not make the call throw: inspect the BatchResult or throw_if_error().
   // Concurrency: branches start in index order on SDK-owned threads, at most
   // config.max_concurrency at once; a branch that suspends frees its slot. Once
@@ -587,7 +595,8 @@ template <class T>
 BatchResult<T> DurableContext::parallel(std::vector<ParallelBranch<T>> branches,
                                         OperationName name, ParallelConfig<T> config) {
   detail::BatchSpec spec{subtype::kParallel, subtype::kParallelBranch, {},
-                         config.max_concurrency, config.completion_config};
+                         config.max_concurrency, config.completion_config,
+                         config.nesting_type};
   for (std::size_t i = 0; i < branches.size(); ++i) {
     if (!branches[i].fn) {
       throw ValidationError("parallel branch " + std::to_string(i) + " has no function");
@@ -614,7 +623,7 @@ template <class U, class F, class T>
 BatchResult<T> DurableContext::map(const std::vector<U>& items, F&& fn, OperationName name,
                                    std::type_identity_t<MapConfig<T, U>> config) {
   detail::BatchSpec spec{subtype::kMap, subtype::kMapIteration, {}, config.max_concurrency,
-                         config.completion_config};
+                         config.completion_config, config.nesting_type};
   spec.item_names.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     spec.item_names.push_back(config.item_namer ? config.item_namer(items[i], i)

@@ -18,8 +18,8 @@ inline constexpr std::size_t kOperationIdLength = 64;
 //   id  = lowercase_hex(BLAKE2b-512(raw))[0:64]
 // The root context passes no prefix; a child context passes its own operation id. The result is a
 // pure function of its inputs, so replay recomputes exactly the ids the first run checkpointed;
-// nothing is checkpointed here. Safe to call from any thread concurrently. Throws
-// std::runtime_error only if OpenSSL cannot provide BLAKE2b-512 (a broken installation).
+// nothing is checkpointed here. Safe to call from any thread concurrently; never throws except
+// std::bad_alloc.
 std::string operation_id(std::optional<std::string_view> prefix, std::uint64_t n);
 
 }  // namespace durable
