@@ -314,5 +314,69 @@ TEST(WaitForCallbackValidation, LongNamesFallBackToPlainInnerNames) {
   EXPECT_EQ(client.updates()[2].name, name + " submitter");
 }
 
+// A failed WaitForCallback context as the service returns it once the context completed: no
+// children, only the context's own error.
+Operation failed_wait_for_callback_context(std::optional<std::string> error_type) {
+  Operation op;
+  op.id = kCtx;
+  op.name = "op";
+  op.type = OperationType::Context;
+  op.sub_type = "WaitForCallback";
+  op.status = OperationStatus::Failed;
+  op.context_details = ContextDetails{};
+  op.context_details->error = ErrorObject{std::move(error_type), "it failed", std::nullopt,
+                                          std::nullopt};
+  return op;
+}
+
+TEST(WaitForCallback, ReplayWithoutChildrenReadsTheClassTagOfTheContextError) {
+  const std::vector<std::pair<std::optional<std::string>, std::string>> cases = {
+      {"CallbackExternalError:Declined", R"(["external","Declined","it failed"])"},
+      {"CallbackSubmitterError:runtime_error", R"(["submitter","runtime_error","it failed"])"},
+      {"Callback.Timeout", R"(["timeout","Callback.Timeout",false])"},
+      {"Callback.Heartbeat", R"(["timeout","Callback.Heartbeat",true])"},
+  };
+  for (const auto& [type, expected] : cases) {
+    FakeCheckpointClient client;
+    client.put(failed_wait_for_callback_context(type));
+    EXPECT_EQ(run_once(classifying_handler(), client).result, expected) << type.value_or("");
+  }
+}
+
+TEST(WaitForCallback, ReplayOfAnUntaggedErrorWithoutChildrenIsTheBaseCallbackError) {
+  // A history written by another SDK: no tag and no children left to classify by.
+  FakeCheckpointClient client;
+  client.put(failed_wait_for_callback_context("Declined"));
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    try {
+      ctx.wait_for_callback([](const std::string&, WaitForCallbackContext&) {}, "op");
+      return Json("no error");
+    } catch (const CallbackTimeoutError&) {
+      return Json("timeout");
+    } catch (const CallbackExternalError&) {
+      return Json("external");
+    } catch (const CallbackSubmitterError&) {
+      return Json("submitter");
+    } catch (const CallbackError& e) {
+      return Json{"base", e.error_type()};
+    }
+  };
+  EXPECT_EQ(run_once(handler, client).result, R"(["base","Declined"])");
+}
+
+TEST(WaitForCallback, AnEmptyTagRestoresAnErrorWithoutType) {
+  FakeCheckpointClient client;
+  client.put(failed_wait_for_callback_context("CallbackExternalError:"));
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    try {
+      ctx.wait_for_callback([](const std::string&, WaitForCallbackContext&) {}, "op");
+      return Json("no error");
+    } catch (const CallbackExternalError& e) {
+      return Json{"external", e.error_object().error_type.has_value()};
+    }
+  };
+  EXPECT_EQ(run_once(handler, client).result, R"(["external",false])");
+}
+
 }  // namespace
 }  // namespace durable
