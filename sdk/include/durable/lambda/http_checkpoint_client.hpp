@@ -54,7 +54,7 @@ struct HttpCheckpointClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 
   // Region (AWS_REGION / AWS_DEFAULT_REGION), credentials and endpoint
-  // (AWS_ENDPOINT_URL_LAMBDA, else regional) from the environment; throws what those throw.
+  // (Endpoint::from_environment) from the environment; throws what those throw.
   static HttpCheckpointClientOptions from_environment(
       const EnvironmentLookup& env = process_environment());
 };
