@@ -68,6 +68,7 @@ class FakeRuntimeApi {
                   events_.pop_front();
                   res.set_header("Lambda-Runtime-Aws-Request-Id", id);
                   res.set_header("Lambda-Runtime-Deadline-Ms", "4102444800000");
+                  res.set_header("Lambda-Runtime-Trace-Id", "Root=1-trace-" + id);
                   res.set_content(body, "application/json");
                 });
     server_.Post(R"(/2018-06-01/runtime/.*)",
@@ -160,6 +161,21 @@ TEST(RuntimeLoop, AnswersEachEventOnResponseAndExitsWhenNextFails) {
   EXPECT_EQ(out.at("Status"), "SUCCEEDED");
   EXPECT_EQ(Json::parse(out.at("Result").get<std::string>()), (Json{{"echo", {{"x", 1}}}}));
   EXPECT_EQ(posts[1].path, "/2018-06-01/runtime/invocation/req-2/response");
+}
+
+TEST(RuntimeLoop, PublishesEachEventsTraceId) {
+  FakeRuntimeApi api;
+  api.queue("req-1", envelope("{}"));
+  api.queue("req-2", envelope("{}"));
+  Handler trace = [](const Json&, DurableContext&) -> Json {
+    const char* id = std::getenv("_X_AMZN_TRACE_ID");
+    return id == nullptr ? Json() : Json(id);
+  };
+  run_bounded(trace, options_for(api));
+  const auto posts = api.posts();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(Json::parse(posts[0].body).at("Result"), "\"Root=1-trace-req-1\"");
+  EXPECT_EQ(Json::parse(posts[1].body).at("Result"), "\"Root=1-trace-req-2\"");
 }
 
 TEST(RuntimeLoop, StopsAfterMaxInvocationsWithStatusZero) {

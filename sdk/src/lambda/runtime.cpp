@@ -135,6 +135,13 @@ int run(const Handler& handler, const RuntimeOptions& options) {
       log_line(e.what());
       return 1;
     }
+    // Lambda's runtimes publish the X-Ray trace id this way; no SDK thread is running here, so
+    // changing the environment races with nothing.
+    if (event.trace_id.empty()) {
+      ::unsetenv("_X_AMZN_TRACE_ID");
+    } else {
+      ::setenv("_X_AMZN_TRACE_ID", event.trace_id.c_str(), 1);
+    }
     answer(*api, event.request_id, handle_event(handler, event, *client, options.invocation));
     ++answered;
   }

@@ -54,7 +54,8 @@ class HttpServer {
   // The bound port (the ephemeral one when options.port was 0); 0 before start().
   int port() const;
   // Stops accepting, finishes requests in flight, joins the threads. Idempotent; any thread
-  // except a request handler may call it.
+  // except a request handler may call it. Pollers blocked on the Runtime API's /next get 503 and
+  // a runtime invocation still waiting for its process fails; the Runtime API stays closed.
   void stop();
 
   // Registers `name` in the registry as a runtime function: its invocations are not run in this

@@ -15,6 +15,9 @@
 // A handler's own uncaught exception is not an /error: it fails the durable execution, which
 // run_invocation reports as a FAILED output on /response (PROTOCOL.md §2).
 //
+// Each event's Lambda-Runtime-Trace-Id is published in the _X_AMZN_TRACE_ID environment variable
+// while its invocation runs, as Lambda's own runtimes do.
+//
 // Threads: the handler runs on the thread that called run(); the SDK's parallel/map threads are
 // joined before run_invocation returns, so no thread outlives an invocation.
 #pragma once
