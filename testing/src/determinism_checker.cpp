@@ -156,8 +156,7 @@ std::string make_diff(const std::vector<Operation>& prefix, const std::string& e
 
 class Checker {
  public:
-  Checker(const Handler& handler, const DeterminismOptions& options)
-      : handler_(handler), options_(options) {}
+  explicit Checker(const Handler& handler) : handler_(handler) {}
 
   // Replays `state` and compares its first action with what the recorded run did next.
   // `expected_updates` are the recorded invocation's updates from that point on (any order is
@@ -289,7 +288,6 @@ class Checker {
   }
 
   const Handler& handler_;
-  const DeterminismOptions& options_;
   std::vector<std::string> request_ids_;
 };
 
@@ -415,7 +413,7 @@ DeterminismReport check_determinism(DurableRunner& runner, const Handler& handle
   if (options.jitter_seed) set_jitter_seed(*options.jitter_seed ^ 0x9e3779b97f4a7c15ULL);
   EnvironmentOverride environment(options.environment);
 
-  Checker checker(handler, options);
+  Checker checker(handler);
   checker.set_request_ids(std::move(request_ids));
   for (std::size_t i = 0; i < invocations.size(); ++i) {
     const auto& inv = invocations[i];

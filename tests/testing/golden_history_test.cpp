@@ -201,6 +201,37 @@ TEST(GoldenHistory, FileIsNormalized) {
   EXPECT_EQ(requirement.expected_history.size(), result.history().size());
 }
 
+// A handler that hands its callback id to "the outside world" through a step result.
+Json approval_flow(const Json&, DurableContext& ctx) {
+  auto cb = ctx.create_callback<Json>("approval");
+  const std::string id = cb.callback_id();
+  ctx.step([id](StepContext&) { return "sent " + id; }, "notify");
+  return cb.result();
+}
+
+TEST(GoldenHistory, CallbackIdsBecomePlaceholdersEvenInsidePayloads) {
+  TempDir dir;
+  const auto golden = dir.path / "approval.yaml";
+  const auto run_once = [] {
+    DurableRunner runner(approval_flow);
+    runner.on_callback("approval").succeed({{"approved", true}}).after(Duration::from_seconds(30));
+    return runner.run();
+  };
+  const auto first = run_once();
+  ASSERT_EQ(first.status(), InvocationStatus::Succeeded) << first;
+  const std::string callback_id = first.get_callback("approval").callback_id();
+  const std::string yaml = golden_history_yaml(first);
+  EXPECT_THAT(yaml, HasSubstr("CallbackId: \"${CALLBACK1}\""));
+  EXPECT_THAT(yaml, HasSubstr("sent ${CALLBACK1}"));
+  EXPECT_THAT(yaml, Not(HasSubstr(callback_id)));
+
+  record_golden_history(first, golden);
+  // Another run issues another callback id; the placeholder binds to it.
+  const auto second = run_once();
+  ASSERT_NE(second.get_callback("approval").callback_id(), callback_id);
+  EXPECT_TRUE(matches_golden_history(second, golden, {.update = false}));
+}
+
 TEST(GoldenHistory, WriteFailureNamesThePath) {
   TempDir dir;
   std::filesystem::create_directories(dir.path / "occupied.yaml");  // a directory, not a file
