@@ -1,6 +1,7 @@
 // Instrumentation plugins under the DurableRunner: their records are captured with the SDK's log
 // lines, and the replay rules hold against the emulator (timers, UpdatedOperationIds, parallel
 // branch threads).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -176,6 +177,27 @@ TEST(RunnerPlugins, OtherDurableFunctionsRunWithoutThePlugins) {
   ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
   EXPECT_EQ(records(result, "invocation-start").size(), 2u)
       << "two invocations of the handler under test (before and after the invoke)";
+}
+
+// The README's plugin example, as written there.
+class StepTimer : public Plugin {
+  void on_user_function_end(const UserFunctionEndInfo& info) override {
+    write_log({{"op", info.name.value_or(info.operation_id)},
+               {"outcome", std::string(to_string(info.outcome))}});
+  }
+};
+
+TEST(RunnerPlugins, ReadmeExampleCapturesTheUserFunctionOutcome) {
+  DurableRunner runner(
+      [](const Json&, DurableContext& ctx) -> Json {
+        return ctx.step([](StepContext&) { return 42; }, "answer");
+      },
+      {.plugins = {std::make_shared<StepTimer>()}});
+  const auto result = runner.run(Json::object());
+  ASSERT_THAT(result, Succeeded()) << result;
+  EXPECT_THAT(result.logs(),
+              ::testing::Contains(::testing::HasSubstr(R"("outcome":"SUCCEEDED")")));
+  EXPECT_THAT(result.logs(), ::testing::Contains(::testing::HasSubstr(R"("op":"answer")")));
 }
 
 }  // namespace
