@@ -398,5 +398,76 @@ TEST(HttpServerVirtualClock, SkipsADayLongWait) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
+// Skip-time does not jump over an open callback's timeout: a client outside still gets to answer
+// it over HTTP, and once it is answered the remaining timers (a two-hour wait) are skipped again.
+TEST(HttpServerVirtualClock, AnOpenCallbackIsNotSkippedOver) {
+  Service service(std::make_shared<VirtualClock>());
+  FunctionRegistry registry;
+  HttpServer server(service, registry);
+  server.start();
+  const int port = server.port();
+  registry.register_durable_function("approver", [port](const DurableExecutionInvocationInput& in) {
+    DurableExecutionInvocationOutput out;
+    const Operation* cb = find_op(in, "cb1");
+    const Operation* wait = find_op(in, "w1");
+    Json update;
+    if (cb == nullptr) {
+      update = {{"Id", "cb1"}, {"Type", "CALLBACK"}, {"Action", "START"},
+                {"CallbackOptions", {{"TimeoutSeconds", 3600}}}};
+    } else if (cb->status == OperationStatus::Succeeded && wait == nullptr) {
+      update = {{"Id", "w1"}, {"Type", "WAIT"}, {"Action", "START"},
+                {"WaitOptions", {{"WaitSeconds", 7200}}}};
+    } else {
+      out.status = InvocationStatus::Succeeded;
+      const bool both = cb->status == OperationStatus::Succeeded && wait != nullptr &&
+                        wait->status == OperationStatus::Succeeded;
+      out.result = both ? cb->callback_details->result.value_or("null")
+                        : "\"" + std::string(to_string(cb->status)) + "\"";
+      return out;
+    }
+    Json body = {{"CheckpointToken", in.checkpoint_token}, {"Updates", Json::array({update})}};
+    httplib::Client c("127.0.0.1", port);
+    auto res = c.Post("/2025-12-01/durable-executions/" +
+                          percent_encode(in.durable_execution_arn) + "/checkpoint",
+                      body.dump(), "application/json");
+    if (!res || res->status != 200) throw std::runtime_error("checkpoint refused");
+    out.status = InvocationStatus::Pending;
+    return out;
+  });
+  httplib::Client c("127.0.0.1", port);
+  auto invoked = c.Post("/2015-03-31/functions/approver/invocations",
+                        httplib::Headers{{"X-Amz-Invocation-Type", "Event"}}, "{}",
+                        "application/json");
+  ASSERT_TRUE(invoked);
+  ASSERT_EQ(invoked->status, 202) << invoked->body;
+  const std::string arn = invoked->get_header_value("X-Amz-Durable-Execution-Arn");
+  ASSERT_FALSE(arn.empty());
+  std::vector<CallbackInfo> callbacks;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (callbacks.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    callbacks = service.callbacks(arn);
+  }
+  ASSERT_EQ(callbacks.size(), 1u);
+  // Long enough for a skipping driver to have jumped the hour-long timeout many times over.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(service.callbacks(arn).at(0).status, OperationStatus::Started);
+  EXPECT_EQ(service.get_execution({arn}).status, ExecutionStatus::Running);
+
+  auto res = c.Post("/2025-12-01/durable-execution-callbacks/" +
+                        percent_encode(callbacks.at(0).callback_id) + "/succeed",
+                    R"({"approved":true})", "application/octet-stream");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  GetDurableExecutionResponse execution;
+  while (std::chrono::steady_clock::now() < deadline) {
+    execution = service.get_execution({arn});
+    if (execution.status != ExecutionStatus::Running) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(execution.status, ExecutionStatus::Succeeded);
+  EXPECT_EQ(execution.result.value_or(""), R"({"approved":true})");
+}
+
 }  // namespace
 }  // namespace durable::emulator

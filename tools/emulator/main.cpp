@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
-               "Virtual clock: jump to the next timer whenever nothing is running");
+               "Virtual clock: jump to the next timer whenever nothing is running and no callback is open (an open callback lets time run at real speed)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--runtime-function", runtime_functions,

@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "durable/emulator/clock.hpp"
 #include "durable/emulator/executor.hpp"
 
 namespace durable::emulator::http {
@@ -19,6 +20,7 @@ Driver::~Driver() { stop(); }
 void Driver::start() {
   if (thread_.joinable()) return;
   stopping_ = false;
+  last_step_ = std::chrono::steady_clock::now();
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -54,9 +56,22 @@ bool Driver::step() {
   Executor executor(service_, registry_);
   const std::size_t ran = executor.run_until_idle();
   bool fired = false;
+  const auto real_now = std::chrono::steady_clock::now();
+  const auto real_elapsed = real_now - last_step_;
+  last_step_ = real_now;
   if (service_.clock().is_virtual()) {
     // Skip time only when nothing can run: an invocation in flight may still arm a sooner timer.
-    if (!service_.has_invocation_work()) fired = executor.advance_to_next_timer();
+    if (!service_.has_invocation_work()) {
+      const auto clock = std::dynamic_pointer_cast<VirtualClock>(service_.shared_clock());
+      if (clock != nullptr && service_.has_open_callbacks()) {
+        // A client outside holds a callback id: jumping to the next timer would time the
+        // callback out before anyone could answer it. Time runs at real speed until it closes.
+        clock->advance(std::chrono::duration_cast<std::chrono::milliseconds>(real_elapsed));
+        fired = service_.fire_due_timers() > 0;
+      } else {
+        fired = executor.advance_to_next_timer();
+      }
+    }
   } else {
     fired = service_.fire_due_timers() > 0;
   }

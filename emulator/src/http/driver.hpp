@@ -1,7 +1,8 @@
 // Driver: the background thread of the HTTP server that keeps executions moving. It runs every
 // invocation the Service has ready (through an Executor on its own thread) and fires timers:
 // with a real clock when they fall due, with a VirtualClock by jumping to the next one whenever
-// nothing is left to run (so a 1-day wait ends at once).
+// nothing is left to run (so a 1-day wait ends at once) — except while a callback is open, when
+// the virtual clock follows real time so that a client outside can still answer it.
 #pragma once
 
 #include <atomic>
@@ -44,6 +45,7 @@ class Driver {
   bool woken_ = false;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
+  std::chrono::steady_clock::time_point last_step_{};  // driver thread only
 };
 
 }  // namespace durable::emulator::http

@@ -139,6 +139,9 @@ class Service {
   std::size_t fire_due_timers();
   // True while any execution has an invocation in flight or ready to start.
   bool has_invocation_work() const;
+  // True while a non-terminal execution has a callback in STARTED status: someone outside may
+  // still answer it, so a driver that skips time must not jump over its timeout.
+  bool has_open_callbacks() const;
   // A readable line per non-terminal execution saying what it waits for (pending operations,
   // timers); used by the harness when an execution can never finish.
   std::string describe_waiting(const std::string& arn) const;
