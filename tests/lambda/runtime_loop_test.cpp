@@ -203,6 +203,24 @@ TEST(RuntimeLoop, HandlerExceptionIsAFailedOutputOnResponse) {
   EXPECT_EQ(out.at("Error").at("ErrorMessage"), "order has no items");
 }
 
+TEST(RuntimeLoop, BytesThatAreNotUtf8NeverStopTheLoop) {
+  FakeRuntimeApi api;
+  api.queue("req-1", envelope("{}"));
+  api.queue("req-2", "not json \xff\xfe");  // the parse error quotes these bytes
+  Handler throws = [](const Json&, DurableContext&) -> Json {
+    throw std::runtime_error("bad byte \xff here");
+  };
+  EXPECT_EQ(run_bounded(throws, options_for(api)), 1);  // ends only when /next fails
+  const auto posts = api.posts();
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_THAT(posts[0].path, HasSubstr("/req-1/response"));
+  auto out = Json::parse(posts[0].body);
+  EXPECT_EQ(out.at("Status"), "FAILED");
+  EXPECT_EQ(out.at("Error").at("ErrorMessage"), "bad byte \xEF\xBF\xBD here");
+  EXPECT_THAT(posts[1].path, HasSubstr("/req-2/error"));
+  EXPECT_TRUE(Json::accept(posts[1].body)) << posts[1].body;
+}
+
 TEST(RuntimeLoop, EventThatIsNotJsonGoesToError) {
   FakeRuntimeApi api;
   api.queue("req-1", "this is not json");

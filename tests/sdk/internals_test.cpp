@@ -98,6 +98,14 @@ TEST(ErrorConversion, RebuiltErrorWithoutFieldsIsEmpty) {
   EXPECT_EQ(error_object_from(std::make_exception_ptr(e)).error_type, "ChildContextError");
 }
 
+TEST(ErrorConversion, TextThatIsNotUtf8IsRepairedSoTheCheckpointCanCarryIt) {
+  const ErrorObject error =
+      error_object_from(std::make_exception_ptr(std::runtime_error("caf\xe9 \xff!")));
+  EXPECT_EQ(error.error_message, "caf\xEF\xBF\xBD \xEF\xBF\xBD!");
+  EXPECT_NO_THROW((void)Json(*error.error_message).dump());
+  EXPECT_EQ(valid_utf8("d\xC3\xA9j\xC3\xA0 vu"), "d\xC3\xA9j\xC3\xA0 vu");  // valid: unchanged
+}
+
 TEST(ErrorClassification, FollowsTheProtocol) {
   EXPECT_TRUE(is_non_retryable(ApiError::invalid_parameter("Invalid parent operation id.")));
   EXPECT_TRUE(is_non_retryable(ApiError::not_found("gone")));

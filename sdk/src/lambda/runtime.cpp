@@ -53,7 +53,9 @@ std::variant<std::string, Failure> handle_event(const Handler& handler,
                    std::string("the event is not a durable invocation envelope: ") + e.what()};
   }
   try {
-    return Json(run_invocation(handler, input, client, options)).dump();
+    // Replace, never throw: an output that cannot be encoded must still be answered.
+    return Json(run_invocation(handler, input, client, options))
+        .dump(-1, ' ', false, Json::error_handler_t::replace);
   } catch (const ApiError& e) {
     // A retryable service failure (run_invocation rethrows only those): fail the invocation so
     // the service invokes again.
@@ -142,7 +144,12 @@ int run(const Handler& handler, const RuntimeOptions& options) {
     } else {
       ::setenv("_X_AMZN_TRACE_ID", event.trace_id.c_str(), 1);
     }
-    answer(*api, event.request_id, handle_event(handler, event, *client, options.invocation));
+    try {
+      answer(*api, event.request_id, handle_event(handler, event, *client, options.invocation));
+    } catch (const std::exception& e) {
+      // run() never throws; the Runtime API times the invocation out if no answer got through.
+      log_line("invocation " + event.request_id + ": could not be answered: " + e.what());
+    }
     ++answered;
   }
   return 0;

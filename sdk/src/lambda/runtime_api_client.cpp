@@ -16,7 +16,8 @@ constexpr const char* kInitErrorPath = "/2018-06-01/runtime/init/error";
 std::string error_body(const std::string& error_type, const std::string& message) {
   return Json{{"errorType", error_type}, {"errorMessage", message},
               {"stackTrace", Json::array()}}
-      .dump();
+      // The message may quote raw event bytes (a parse error): never let them make this throw.
+      .dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 PostResult post(httplib::Client& client, const std::string& path, const std::string& body,
