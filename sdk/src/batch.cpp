@@ -15,6 +15,7 @@
 #include "durable/operation_id.hpp"
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
+#include "plugin_dispatcher.hpp"
 #include "operation_support.hpp"
 
 namespace durable {
@@ -163,16 +164,24 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
                  spec.item_sub_type, {})
           .payload;
     }
-    DurableContext item(state_, site.id, site.name,
-                        pinned_replay_ || state_->existed_at_start(operation_id(site.id, 1)));
+    const bool replaying =
+        pinned_replay_ || state_->existed_at_start(operation_id(site.id, 1));
+    DurableContext item(state_, site.id, site.name, replaying);
     item.pinned_replay_ = pinned_replay_;
+    // A flat branch has no operation of its own, but its body is user code like a nested one's.
+    detail::UserFunctionRun run(*state_, site.id, OperationType::Context, spec.item_sub_type,
+                                site.name, context_id_, std::nullopt, replaying);
     try {
-      return body(item, i);
+      std::optional<std::string> payload = body(item, i);
+      run.succeeded();
+      return payload;
     } catch (const SerDesError& e) {
+      run.failed(std::current_exception());
       state_->rethrow_if_terminated();
       state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
                    std::current_exception());
     } catch (...) {
+      run.failed(std::current_exception());
       // Suspension, a stopped straggler or a fatal condition pass through unchanged.
       state_->rethrow_if_terminated();
       throw ChildContextError(detail::error_object_from(std::current_exception()));

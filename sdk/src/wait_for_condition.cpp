@@ -74,6 +74,8 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
     detail::UserFunctionRun run(*state_, site.id, OperationType::Step, subtype::kWaitForCondition,
                                 site.name, context_id_, attempt, false);
     try {
+      // As for a step body: other branches' SDK code may run while the check does.
+      detail::SdkLockRelease unlocked;
       outcome = body(stored_state, check_context);
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());

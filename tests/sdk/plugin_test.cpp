@@ -275,6 +275,40 @@ TEST(Plugin, ChildContextReportsParentAndBodyRun) {
   EXPECT_FALSE(run.recorder->fn_starts[0].is_replay_children);
 }
 
+TEST(Plugin, FlatAndNestedMapItemsAreBothUserFunctions) {
+  for (const NestingType nesting : {NestingType::Nested, NestingType::Flat}) {
+    FakeCheckpointClient client;
+    Handler handler = [nesting](const Json&, DurableContext& ctx) {
+      auto r = ctx.map(
+          std::vector<int>{1, 2, 3},
+          [](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
+            return c.step([v](StepContext&) { return v * 10; }, "times-ten");
+          },
+          "items", {.max_concurrency = 1, .nesting_type = nesting});
+      return Json(r.get_results());
+    };
+    Capture run;
+    ASSERT_EQ(run_invocation(handler, client.next_input(), client, run.options()).status,
+              InvocationStatus::Succeeded);
+    std::size_t item_starts = 0;
+    std::size_t item_ends = 0;
+    for (const auto& info : run.recorder->fn_starts) {
+      if (info.operation_type == OperationType::Context && info.sub_type == "MapIteration") {
+        ++item_starts;
+      }
+    }
+    for (const auto& info : run.recorder->fn_ends) {
+      if (info.operation_type == OperationType::Context && info.sub_type == "MapIteration" &&
+          info.outcome == UserFunctionOutcome::Succeeded) {
+        ++item_ends;
+      }
+    }
+    const char* label = nesting == NestingType::Flat ? "flat" : "nested";
+    EXPECT_EQ(item_starts, 3u) << label;
+    EXPECT_EQ(item_ends, 3u) << label;
+  }
+}
+
 TEST(Plugin, FailedExecutionEndsWithFailedStatusAndError) {
   FakeCheckpointClient client;
   Handler handler = [](const Json&, DurableContext&) -> Json {

@@ -2,6 +2,10 @@
 // exhaustion, check failure, serdes, validation.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
 
@@ -388,6 +392,50 @@ TEST(WaitStrategy, BadConfigIsAValidationErrorNamingTheField) {
   auto c3 = cfg;
   c3.max_delay = Duration::from_seconds(1);
   expect_field(c3, "max_delay");
+}
+
+// The check runs without the SDK lock, like a step body: a check waiting for another parallel
+// branch's step sees that step complete. (With the lock held, the other branch could not reach its
+// step and the check would give up after its bound.)
+TEST(WaitForCondition, CheckDoesNotHoldUpOtherParallelBranches) {
+  FakeCheckpointClient client;
+  std::atomic<bool> step_ran{false};
+  std::atomic<bool> check_started{false};
+  const auto wait_for = [](const std::atomic<bool>& flag) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!flag && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    using Branch = std::function<std::string(DurableContext&)>;
+    std::vector<Branch> branches{
+        [&](DurableContext& c) {
+          const int seen = c.wait_for_condition(
+              [&](const int&, WaitForConditionCheckContext&) {
+                check_started = true;
+                wait_for(step_ran);
+                return step_ran ? 1 : 0;
+              },
+              WaitForConditionConfig<int>{until_at_least(0), 0, nullptr}, "watch");
+          return std::to_string(seen);
+        },
+        [&](DurableContext& c) {
+          std::string done = c.step(
+              [&](StepContext&) {
+                wait_for(check_started);  // the check is running now
+                return std::string("done");
+              },
+              "work");
+          step_ran = true;  // after the step's SDK code, which needs the SDK lock
+          return done;
+        }};
+    auto r = ctx.parallel<std::string>(branches, "both", {.max_concurrency = 2});
+    return Json(r.get_results());
+  };
+  const auto out = run_invocation(handler, client.next_input(), client);
+  ASSERT_EQ(out.status, InvocationStatus::Succeeded);
+  EXPECT_EQ(Json::parse(out.result.value_or("null")), Json({"1", "done"}));
 }
 
 }  // namespace
