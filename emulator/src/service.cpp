@@ -773,6 +773,13 @@ std::vector<Operation> Service::operations(const std::string& arn) const {
   return impl_->find(arn).ops.snapshot();
 }
 
+std::vector<Operation> Service::visible_operations(const std::string& arn) const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<Operation> out;
+  for (const Operation* op : detail::visible_operations(impl_->find(arn).ops)) out.push_back(*op);
+  return out;
+}
+
 void Service::set_function_registry(FunctionRegistry registry) {
   std::lock_guard lock(impl_->mu);
   impl_->registry = std::move(registry);

@@ -44,7 +44,9 @@ class RecordingClient final : public CheckpointClient {
     record_.checkpoints.push_back({request.updates, false, {}});
     auto response = service_.checkpoint(request);
     record_.checkpoints.back().accepted = true;
-    record_.checkpoints.back().state_after = service_.operations(request.durable_execution_arn);
+    // What a fresh invocation would be shown at this point, not the service's whole store.
+    record_.checkpoints.back().state_after =
+        service_.visible_operations(request.durable_execution_arn);
     return response;
   }
 
@@ -379,8 +381,9 @@ DeterminismReport check_determinism(DurableRunner& runner, const Handler& handle
           inv = &recorded[in.durable_execution_arn].emplace_back();
         }
         inv->input = in;
-        // The whole state as the service holds it now, not only the first page.
-        inv->input.initial_execution_state.operations = service.operations(in.durable_execution_arn);
+        // The whole state the invocation is shown (every page), with the service's visibility.
+        inv->input.initial_execution_state.operations =
+            service.visible_operations(in.durable_execution_arn);
         inv->input.initial_execution_state.next_marker.reset();
         RecordingClient client(service, *inv);
         InvocationOptions invocation_options;

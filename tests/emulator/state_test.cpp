@@ -41,8 +41,9 @@ TEST_F(StateTest, ChildrenOfACompletedContextAreHiddenRecursively) {
             (std::vector<std::string>{"inv-exec-1", "outer", "inner", "s1"}));
   checkpoint({step_succeed("s1", "1"), context_succeed("outer", "1")});
   EXPECT_EQ(ids(state().operations), (std::vector<std::string>{"inv-exec-1", "outer"}));
-  // The harness view is never filtered.
+  // The harness view is never filtered; its visible view is what an invocation would be shown.
   EXPECT_EQ(service_.operations(arn_).size(), 5u);
+  EXPECT_EQ(ids(service_.visible_operations(arn_)), ids(state().operations));
   auto initial = reinvoke_initial_state();
   EXPECT_EQ(ids(initial), (std::vector<std::string>{"inv-exec-1", "outer", "tick-1"}));
 }

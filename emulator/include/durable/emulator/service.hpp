@@ -148,6 +148,9 @@ class Service {
 
   // Read access for the harness: the full operation list (no child filtering) of an execution.
   std::vector<Operation> operations(const std::string& arn) const;
+  // The operations an invocation starting now would be shown (envelope and get_state pages put
+  // together): children of a completed context without ReplayChildren are hidden.
+  std::vector<Operation> visible_operations(const std::string& arn) const;
 
   // --- Chained invoke ---
 
