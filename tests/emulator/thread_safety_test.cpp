@@ -1,6 +1,7 @@
 // Smoke test for concurrent use (meant to run under TSan too): readers poll an execution while a
 // handler thread checkpoints into it.
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "durable/emulator/executor.hpp"
@@ -48,6 +49,10 @@ TEST(ThreadSafetyTest, ReadersRunConcurrentlyWithCheckpoints) {
       }
     });
   }
+  // The readers must be under way before the writes start: a fast executor could otherwise
+  // finish before any reader was scheduled, and the test would check nothing.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (reads.load() < 3 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
   Executor executor(service, registry);
   EXPECT_TRUE(executor.run_to_completion(arn, std::chrono::seconds(30)));
   done = true;
