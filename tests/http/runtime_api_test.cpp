@@ -162,6 +162,31 @@ TEST_F(RuntimeApiTest, ResponseThatIsNotAnInvocationOutputFailsTheInvocation) {
   EXPECT_THAT(done.error->error_message.value_or(""), HasSubstr("not a durable invocation output"));
 }
 
+TEST_F(RuntimeApiTest, InvocationTakenByAProcessThatDiedFailsAtTheNextPoll) {
+  start();  // a 10 s function timeout: the test must end long before it
+  const std::string arn = start_execution();
+  auto c = client();
+  auto taken = c.Get(kNext);  // this "process" never answers
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->status, 200);
+  const std::string id = taken->get_header_value("Lambda-Runtime-Aws-Request-Id");
+  const auto began = std::chrono::steady_clock::now();
+  std::thread restarted([this] {
+    auto again = client();
+    again.set_read_timeout(std::chrono::seconds(2));
+    (void)again.Get(kNext);  // the restarted process; its own wait may end without work
+  });
+  auto done = wait_terminal(arn);
+  restarted.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
+  EXPECT_EQ(done.status, ExecutionStatus::Failed);
+  EXPECT_THAT(done.error->error_message.value_or(""),
+              HasSubstr("Runtime.ExitError: the runtime asked for its next invocation without "
+                        "answering request " + id));
+  // The abandoned invocation cannot be answered late.
+  EXPECT_EQ(c.Post(response_path(id), "{}", "application/json")->status, 400);
+}
+
 TEST_F(RuntimeApiTest, InvocationNobodyTakesTimesOut) {
   start(std::chrono::milliseconds(200));
   const auto began = std::chrono::steady_clock::now();

@@ -212,8 +212,10 @@ void HttpServer::Impl::runtime_api(const std::string& method,
   if (seg.size() == 4 && seg[2] == "invocation" && seg[3] == "next") {
     require_method(method, "GET");
     // Lambda's /next blocks until there is work; waiting in slices keeps stop() prompt.
+    bool new_poll = true;
     do {
-      reply = runtime.next(std::chrono::milliseconds(200));
+      reply = runtime.next(std::chrono::milliseconds(200), new_poll);
+      new_poll = false;
     } while (reply.status == 204 && !stopping);
     if (reply.status == 204) {
       reply = http::RuntimeReply{503, Json{{"errorType", "ServiceUnavailable"},

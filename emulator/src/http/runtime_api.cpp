@@ -102,8 +102,20 @@ DurableFunction RuntimeApi::function_for(const std::string& name,
   };
 }
 
-RuntimeReply RuntimeApi::next(std::chrono::milliseconds max_wait) {
+RuntimeReply RuntimeApi::next(std::chrono::milliseconds max_wait, bool new_poll) {
   std::unique_lock lock(mu_);
+  if (new_poll) {
+    bool abandoned = false;
+    for (auto& [id, inv] : by_id_) {
+      if (inv->state != State::kTaken) continue;
+      inv->state = State::kAnswered;
+      inv->error = "Runtime.ExitError: the runtime asked for its next invocation without "
+                   "answering request " + id + " (the process that took it is gone)";
+      inv->envelope.clear();
+      abandoned = true;
+    }
+    if (abandoned) cv_.notify_all();
+  }
   cv_.wait_for(lock, max_wait, [&] { return shut_down_ || !queue_.empty(); });
   if (shut_down_) {
     return runtime_error_reply(503, "ServiceUnavailable", "the emulator is shutting down");
@@ -160,6 +172,8 @@ RuntimeReply RuntimeApi::answer(const std::string& request_id,
   inv.state = State::kAnswered;
   inv.response = std::move(response);
   inv.error = std::move(error);
+  inv.envelope.clear();  // the id stays known for 400/404 answers; the state need not
+  inv.envelope.shrink_to_fit();
   cv_.notify_all();
   return RuntimeReply{202, Json{{"status", "OK"}}.dump(), {}};
 }

@@ -47,7 +47,11 @@ class RuntimeApi {
   // `max_wait`, 503 once shut down so a poller stops). On 200 the body is the envelope and the
   // headers carry Lambda-Runtime-Aws-Request-Id, -Deadline-Ms, -Invoked-Function-Arn and
   // -Trace-Id. Any request thread.
-  RuntimeReply next(std::chrono::milliseconds max_wait);
+  // `new_poll` is true for the first wait of a /next request (false for its later slices): one
+  // queue is one sandbox, whose runtime answers an invocation before asking for the next, so an
+  // invocation still taken when a new /next arrives belonged to a process that died; it fails
+  // with "Runtime.ExitError" (the service then retries it) instead of waiting for its timeout.
+  RuntimeReply next(std::chrono::milliseconds max_wait, bool new_poll = true);
   // POST /invocation/{id}/response and /invocation/{id}/error: 202 when accepted; 404
   // InvalidRequestID for an id never handed out; 400 InvalidStateTransition when the invocation
   // was already answered or timed out. `error_type` is the Lambda-Runtime-Function-Error-Type
