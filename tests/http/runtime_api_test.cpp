@@ -187,6 +187,23 @@ TEST_F(RuntimeApiTest, InvocationTakenByAProcessThatDiedFailsAtTheNextPoll) {
   EXPECT_EQ(c.Post(response_path(id), "{}", "application/json")->status, 400);
 }
 
+TEST(RuntimeApiLifetime, ARuntimeFunctionOutlivingItsServerFailsClearly) {
+  Service service(std::make_shared<SystemClock>());
+  FunctionRegistry registry;
+  {
+    HttpServer server(service, registry);
+    server.add_runtime_function("rt", std::chrono::seconds(1));
+  }  // the registry (a shared handle) keeps the function; the server is gone
+  const auto fn = registry.find("rt");
+  ASSERT_TRUE(fn);
+  try {
+    (*fn)(DurableExecutionInvocationInput{});
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the HttpServer that served its Runtime API is gone"));
+  }
+}
+
 TEST_F(RuntimeApiTest, InvocationNobodyTakesTimesOut) {
   start(std::chrono::milliseconds(200));
   const auto began = std::chrono::steady_clock::now();

@@ -129,7 +129,8 @@ struct HttpServer::Impl {
   FunctionRegistry registry;
   HttpServerOptions options;
   http::Driver driver;
-  http::RuntimeApi runtime;
+  // Shared so that the runtime functions left in the caller's registry can tell it is gone.
+  std::shared_ptr<http::RuntimeApi> runtime = std::make_shared<http::RuntimeApi>();
   httplib::Server server;
   std::thread listener;
   std::atomic<int> port{0};
@@ -214,7 +215,7 @@ void HttpServer::Impl::runtime_api(const std::string& method,
     // Lambda's /next blocks until there is work; waiting in slices keeps stop() prompt.
     bool new_poll = true;
     do {
-      reply = runtime.next(std::chrono::milliseconds(200), new_poll);
+      reply = runtime->next(std::chrono::milliseconds(200), new_poll);
       new_poll = false;
     } while (reply.status == 204 && !stopping);
     if (reply.status == 204) {
@@ -225,13 +226,13 @@ void HttpServer::Impl::runtime_api(const std::string& method,
     }
   } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "response") {
     require_method(method, "POST");
-    reply = runtime.respond(seg[3], req.body);
+    reply = runtime->respond(seg[3], req.body);
   } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "error") {
     require_method(method, "POST");
-    reply = runtime.fail(seg[3], req.body, error_type);
+    reply = runtime->fail(seg[3], req.body, error_type);
   } else if (seg.size() == 4 && seg[2] == "init" && seg[3] == "error") {
     require_method(method, "POST");
-    reply = runtime.init_error(req.body, error_type);
+    reply = runtime->init_error(req.body, error_type);
   } else {
     unknown_operation(method, req.target);
   }
@@ -489,12 +490,12 @@ void HttpServer::add_runtime_function(const std::string& name,
   }
   FunctionOptions options;
   options.timeout = execution_timeout;
-  impl_->registry.register_durable_function(name, impl_->runtime.function_for(name, timeout),
+  impl_->registry.register_durable_function(name, http::RuntimeApi::function_for(impl_->runtime, name, timeout),
                                             options);
 }
 
 std::vector<std::string> HttpServer::runtime_init_errors() const {
-  auto errors = impl_->runtime.init_errors();
+  auto errors = impl_->runtime->init_errors();
   return {errors.begin(), errors.end()};
 }
 
@@ -502,7 +503,7 @@ void HttpServer::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->stopping = true;
   // Releases request threads blocked in /next and a driver blocked on a runtime invocation.
-  impl_->runtime.shutdown();
+  impl_->runtime->shutdown();
   impl_->server.stop();
   if (impl_->listener.joinable()) impl_->listener.join();
   impl_->driver.stop();

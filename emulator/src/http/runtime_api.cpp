@@ -58,48 +58,61 @@ std::string function_arn_of(const std::string& envelope, const std::string& name
 
 }  // namespace
 
-DurableFunction RuntimeApi::function_for(const std::string& name,
+DurableFunction RuntimeApi::function_for(const std::shared_ptr<RuntimeApi>& api,
+                                         const std::string& name,
                                          std::chrono::milliseconds timeout) {
   if (timeout <= std::chrono::milliseconds(0)) {
     throw std::invalid_argument("runtime function '" + name + "': the timeout must be > 0");
   }
-  return [this, name, timeout](const DurableExecutionInvocationInput& input) {
-    auto inv = std::make_shared<Invocation>();
-    inv->function_name = name;
-    inv->envelope = Json(input).dump();
-    inv->deadline = std::chrono::system_clock::now() + timeout;
-    std::unique_lock lock(mu_);
-    if (shut_down_) throw std::runtime_error("the emulator's Runtime API is shutting down");
-    inv->id = make_request_id(++next_id_);
-    by_id_[inv->id] = inv;
-    queue_.push_back(inv);
-    cv_.notify_all();
-    const bool answered = cv_.wait_until(lock, inv->deadline, [&] {
-      return inv->state == State::kAnswered || shut_down_;
-    });
-    if (!answered) {
-      // Lambda's own wording; a process still working on it is told so by its next post.
-      inv->state = State::kTimedOut;
-      std::erase(queue_, inv);
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%.2f",
-                    std::chrono::duration<double>(timeout).count());
-      throw std::runtime_error("Sandbox.Timedout: RequestId: " + inv->id + " Error: Task timed out after " +
-                               seconds + " seconds");
+  return [weak = std::weak_ptr<RuntimeApi>(api), name,
+          timeout](const DurableExecutionInvocationInput& input) {
+    const std::shared_ptr<RuntimeApi> self = weak.lock();
+    if (!self) {
+      throw std::runtime_error("runtime function '" + name +
+                               "': the HttpServer that served its Runtime API is gone");
     }
-    if (inv->state != State::kAnswered) {
-      inv->state = State::kTimedOut;
-      std::erase(queue_, inv);
-      throw std::runtime_error("the emulator's Runtime API shut down during invocation " + inv->id);
-    }
-    if (inv->error) throw std::runtime_error(*inv->error);
-    try {
-      return Json::parse(*inv->response).get<DurableExecutionInvocationOutput>();
-    } catch (const std::exception& e) {
-      throw std::runtime_error("Runtime.InvalidResponse: the response of invocation " + inv->id +
-                               " is not a durable invocation output: " + e.what());
-    }
+    return self->invoke(name, timeout, input);
   };
+}
+
+DurableExecutionInvocationOutput RuntimeApi::invoke(const std::string& name,
+                                                    std::chrono::milliseconds timeout,
+                                                    const DurableExecutionInvocationInput& input) {
+  auto inv = std::make_shared<Invocation>();
+  inv->function_name = name;
+  inv->envelope = Json(input).dump();
+  inv->deadline = std::chrono::system_clock::now() + timeout;
+  std::unique_lock lock(mu_);
+  if (shut_down_) throw std::runtime_error("the emulator's Runtime API is shutting down");
+  inv->id = make_request_id(++next_id_);
+  by_id_[inv->id] = inv;
+  queue_.push_back(inv);
+  cv_.notify_all();
+  const bool answered = cv_.wait_until(lock, inv->deadline, [&] {
+    return inv->state == State::kAnswered || shut_down_;
+  });
+  if (!answered) {
+    // Lambda's own wording; a process still working on it is told so by its next post.
+    inv->state = State::kTimedOut;
+    std::erase(queue_, inv);
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f",
+                  std::chrono::duration<double>(timeout).count());
+    throw std::runtime_error("Sandbox.Timedout: RequestId: " + inv->id +
+                             " Error: Task timed out after " + seconds + " seconds");
+  }
+  if (inv->state != State::kAnswered) {
+    inv->state = State::kTimedOut;
+    std::erase(queue_, inv);
+    throw std::runtime_error("the emulator's Runtime API shut down during invocation " + inv->id);
+  }
+  if (inv->error) throw std::runtime_error(*inv->error);
+  try {
+    return Json::parse(*inv->response).get<DurableExecutionInvocationOutput>();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("Runtime.InvalidResponse: the response of invocation " + inv->id +
+                             " is not a durable invocation output: " + e.what());
+  }
 }
 
 RuntimeReply RuntimeApi::next(std::chrono::milliseconds max_wait, bool new_poll) {

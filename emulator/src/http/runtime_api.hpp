@@ -40,8 +40,10 @@ class RuntimeApi {
   // std::runtime_error for an /error post ("<errorType>: <errorMessage>"), for a response that is
   // not a durable invocation output, when `timeout` passes without an answer ("Task timed out
   // after N seconds", as Lambda says it) and when the API shuts down. `timeout` must be > 0.
-  // The returned function refers to this object, which must outlive every call of it.
-  DurableFunction function_for(const std::string& name, std::chrono::milliseconds timeout);
+  // The function holds `api` weakly: called after the API is destroyed (its registry outlived
+  // the HttpServer), it throws std::runtime_error saying so.
+  static DurableFunction function_for(const std::shared_ptr<RuntimeApi>& api,
+                                      const std::string& name, std::chrono::milliseconds timeout);
 
   // GET /invocation/next: blocks until an invocation is queued (204 with an empty body after
   // `max_wait`, 503 once shut down so a poller stops). On 200 the body is the envelope and the
@@ -72,6 +74,11 @@ class RuntimeApi {
   std::size_t queued() const;
 
  private:
+  // One call of a runtime function: queue the envelope, wait for the answer or the timeout.
+  DurableExecutionInvocationOutput invoke(const std::string& name,
+                                          std::chrono::milliseconds timeout,
+                                          const DurableExecutionInvocationInput& input);
+
   enum class State { kQueued, kTaken, kAnswered, kTimedOut };
   struct Invocation {
     std::string id;
