@@ -177,9 +177,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       return payload;
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());
-      state_->rethrow_if_terminated();
-      state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
-                   std::current_exception());
+      state_->fail_serdes(e);
     } catch (...) {
       run.failed(std::current_exception());
       // Suspension, a stopped straggler or a fatal condition pass through unchanged.

@@ -180,9 +180,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
       payload = body(step_context);
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());
-      state_->rethrow_if_terminated();
-      state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
-                   std::current_exception());
+      state_->fail_serdes(e);
     } catch (...) {
       run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the body wins.
@@ -277,9 +275,7 @@ detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail:
     out = body(child);
   } catch (const SerDesError& e) {
     run.failed(std::current_exception());
-    state_->rethrow_if_terminated();
-    state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
-                 std::current_exception());
+    state_->fail_serdes(e);
   } catch (...) {
     run.failed(std::current_exception());
     state_->rethrow_if_terminated();

@@ -238,6 +238,12 @@ void ExecutionState::suspend() {
   std::rethrow_exception(sticky_);
 }
 
+void ExecutionState::fail_serdes(const SerDesError& error) {
+  rethrow_if_terminated();
+  fail(ErrorObject{"SerDesError", error.what(), std::nullopt, std::nullopt},
+       std::current_exception());
+}
+
 void ExecutionState::fail(ErrorObject error, std::exception_ptr thrown) {
   record(Termination::Failed, std::move(thrown), std::move(error));
   std::rethrow_exception(sticky_);

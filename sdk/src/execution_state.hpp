@@ -19,6 +19,7 @@
 
 #include "checkpoint_batcher.hpp"
 #include "durable/checkpoint_client.hpp"
+#include "durable/errors.hpp"
 #include "durable/invocation.hpp"
 #include "durable/model/operation.hpp"
 #include "log_core.hpp"
@@ -106,6 +107,9 @@ class ExecutionState {
   [[noreturn]] void suspend();
   // Records a fatal failure (the invocation answers FAILED with `error`) and throws `thrown`.
   [[noreturn]] void fail(ErrorObject error, std::exception_ptr thrown);
+  // User code (a body, a serdes) threw `error`, the exception being handled: a serialization
+  // failure is fatal for the invocation, unless the invocation already ended (then that wins).
+  [[noreturn]] void fail_serdes(const SerDesError& error);
 
   Termination termination() const { return termination_; }
   const ErrorObject& failure() const { return failure_; }

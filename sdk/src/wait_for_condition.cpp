@@ -79,9 +79,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
       outcome = body(stored_state, check_context);
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());
-      state_->rethrow_if_terminated();
-      state_->fail(ErrorObject{"SerDesError", e.what(), std::nullopt, std::nullopt},
-                   std::current_exception());
+      state_->fail_serdes(e);
     } catch (...) {
       run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the check wins.
