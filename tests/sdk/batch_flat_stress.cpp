@@ -11,33 +11,14 @@
 
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
+#include "stress_support.hpp"
 
 namespace durable {
 namespace {
 
 using test::FakeCheckpointClient;
-
-void pause_randomly() {
-  static std::mutex mutex;
-  static std::mt19937 rng{std::random_device{}()};
-  int micros = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    micros = static_cast<int>(rng() % 200);
-  }
-  std::this_thread::sleep_for(std::chrono::microseconds(micros));
-}
-
-std::map<std::string, std::string> snapshot(const FakeCheckpointClient& client) {
-  std::map<std::string, std::string> out;
-  for (const auto& op : client.operations()) {
-    Json j = op;
-    j.erase("StartTimestamp");
-    j.erase("EndTimestamp");
-    out[op.id] = j.dump();
-  }
-  return out;
-}
+using test::jitter;
+using test::snapshot;
 
 Json flat_workload(DurableContext& ctx) {
   std::vector<int> items(16);
@@ -45,12 +26,12 @@ Json flat_workload(DurableContext& ctx) {
   auto r = ctx.map(
       items,
       [](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
-        pause_randomly();
+        jitter(200);
         const int a = c.step([&](StepContext&) {
-          pause_randomly();
+          jitter(200);
           return v + 1;
         });
-        pause_randomly();
+        jitter(200);
         const int b = c.run_in_child_context(
             [&](DurableContext& inner) { return inner.step([&](StepContext&) { return a * 3; }); });
         if (v % 4 == 3) c.wait(Duration::from_seconds(1));

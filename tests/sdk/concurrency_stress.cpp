@@ -10,34 +10,14 @@
 
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
+#include "stress_support.hpp"
 
 namespace durable {
 namespace {
 
 using test::FakeCheckpointClient;
-
-// Sleeps a random 0..300 µs: placed right before SDK entry points to shuffle the interleaving.
-void jitter() {
-  static std::mutex mutex;
-  static std::mt19937 rng{std::random_device{}()};
-  int micros = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    micros = static_cast<int>(rng() % 300);
-  }
-  std::this_thread::sleep_for(std::chrono::microseconds(micros));
-}
-
-std::map<std::string, std::string> snapshot(const FakeCheckpointClient& client) {
-  std::map<std::string, std::string> out;
-  for (const auto& op : client.operations()) {
-    Json j = op;
-    j.erase("StartTimestamp");
-    j.erase("EndTimestamp");
-    out[op.id] = j.dump();
-  }
-  return out;
-}
+using test::jitter;
+using test::snapshot;
 
 Json workload(DurableContext& ctx) {
   std::vector<int> items(12);
