@@ -6,17 +6,13 @@
 
 #include "durable/lambda/endpoint.hpp"
 #include "durable/lambda/http_checkpoint_client.hpp"
+#include "fake_environment.hpp"
 
 namespace durable::lambda {
 namespace {
 
-EnvironmentLookup fake(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
-}
+// The tests' environments: fake({{"AWS_REGION", "eu-west-1"}}).
+const auto fake = test::fake_environment;
 
 std::string invalid_argument_of(const std::function<void()>& call) {
   try {
