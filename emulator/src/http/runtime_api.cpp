@@ -95,6 +95,7 @@ DurableExecutionInvocationOutput RuntimeApi::invoke(const std::string& name,
     // Lambda's own wording; a process still working on it is told so by its next post.
     inv->state = State::kTimedOut;
     std::erase(queue_, inv);
+    std::erase(taken_, inv);
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f",
                   std::chrono::duration<double>(timeout).count());
@@ -104,6 +105,7 @@ DurableExecutionInvocationOutput RuntimeApi::invoke(const std::string& name,
   if (inv->state != State::kAnswered) {
     inv->state = State::kTimedOut;
     std::erase(queue_, inv);
+    std::erase(taken_, inv);
     throw std::runtime_error("the emulator's Runtime API shut down during invocation " + inv->id);
   }
   if (inv->error) throw std::runtime_error(*inv->error);
@@ -118,16 +120,15 @@ DurableExecutionInvocationOutput RuntimeApi::invoke(const std::string& name,
 RuntimeReply RuntimeApi::next(std::chrono::milliseconds max_wait, bool new_poll) {
   std::unique_lock lock(mu_);
   if (new_poll) {
-    bool abandoned = false;
-    for (auto& [id, inv] : by_id_) {
-      if (inv->state != State::kTaken) continue;
+    // taken_ holds only invocations handed out and not answered nor timed out.
+    for (auto& inv : taken_) {
       inv->state = State::kAnswered;
       inv->error = "Runtime.ExitError: the runtime asked for its next invocation without "
-                   "answering request " + id + " (the process that took it is gone)";
+                   "answering request " + inv->id + " (the process that took it is gone)";
       inv->envelope.clear();
-      abandoned = true;
     }
-    if (abandoned) cv_.notify_all();
+    if (!taken_.empty()) cv_.notify_all();
+    taken_.clear();
   }
   cv_.wait_for(lock, max_wait, [&] { return shut_down_ || !queue_.empty(); });
   if (shut_down_) {
@@ -137,6 +138,7 @@ RuntimeReply RuntimeApi::next(std::chrono::milliseconds max_wait, bool new_poll)
   auto inv = queue_.front();
   queue_.pop_front();
   inv->state = State::kTaken;
+  taken_.push_back(inv);
   RuntimeReply reply{200, inv->envelope, {}};
   const auto deadline_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                inv->deadline.time_since_epoch())
@@ -182,6 +184,7 @@ RuntimeReply RuntimeApi::answer(const std::string& request_id,
     case State::kTaken:
       break;
   }
+  std::erase(taken_, it->second);
   inv.state = State::kAnswered;
   inv.response = std::move(response);
   inv.error = std::move(error);

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "durable/emulator/function_registry.hpp"
 
@@ -99,6 +100,8 @@ class RuntimeApi {
   std::uint64_t next_id_ = 0;
   std::deque<std::shared_ptr<Invocation>> queue_;
   std::map<std::string, std::shared_ptr<Invocation>> by_id_;
+  // Handed out by /next and not answered or timed out yet (normally one).
+  std::vector<std::shared_ptr<Invocation>> taken_;
   std::deque<std::string> init_errors_;
 };
 
