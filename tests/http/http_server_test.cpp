@@ -244,7 +244,10 @@ TEST_F(HttpServerTest, CallbackFailureBodyIsTheErrorObject) {
 TEST_F(HttpServerTest, StopHistoryAndListRoutes) {
   auto start = invoke("callbacker", "{}", "Event");
   const std::string arn = start->get_header_value("X-Amz-Durable-Execution-Arn");
-  for (int i = 0; i < 1000 && service_->callbacks(arn).empty(); ++i) {
+  // Stop once the invocation that opened the callback has ended: stopped while it is still in
+  // flight, its InvocationCompleted would follow ExecutionStopped in the history.
+  for (int i = 0; i < 1000 && (service_->callbacks(arn).empty() || service_->has_invocation_work());
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   auto stop = client().Post(execution_path(arn) + "/stop",
