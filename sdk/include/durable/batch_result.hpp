@@ -12,11 +12,13 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "durable/errors.hpp"
 #include "durable/model/error_object.hpp"
 #include "durable/model/json.hpp"
+#include "durable/serdes.hpp"
 
 namespace durable {
 
@@ -151,5 +153,53 @@ void from_json(const Json& json, BatchResult<T>& batch) {
   batch = BatchResult<T>(std::move(items),
                          completion_reason_from_string(json.at("completionReason").get<std::string>()));
 }
+
+namespace detail {
+
+// Value types whose JSON round trip is the identity, so a batch that was just run may return the
+// BatchResult it built instead of decoding its own encoding again.
+template <class T>
+inline constexpr bool kJsonRoundTripIsIdentity =
+    std::is_integral_v<T> || std::is_same_v<T, std::string>;
+
+// The default SerDes of BatchResult<T>. It writes exactly the text Json(batch).dump() gives (the
+// to_json above, keys in nlohmann's sorted order) without building the JSON tree, which for a
+// large map cost more than running its items; it decodes through from_json.
+template <class T>
+class BatchResultJsonSerDes final : public SerDes<BatchResult<T>> {
+ public:
+  std::string serialize(const BatchResult<T>& batch, const SerDesContext&) const override {
+    std::string out = "{\"all\":[";
+    bool first = true;
+    for (const auto& item : batch.all()) {
+      out += first ? "{\"error\":" : ",{\"error\":";
+      first = false;
+      out += item.error ? Json(*item.error).dump() : std::string("null");
+      out += ",\"index\":";
+      out += std::to_string(item.index);
+      out += ",\"result\":";
+      if (!item.result) {
+        out += "null";
+      } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        out += std::to_string(*item.result);  // the digits nlohmann writes
+      } else {
+        out += Json(*item.result).dump();
+      }
+      out += ",\"status\":\"";
+      out += to_string(item.status);
+      out += "\"}";
+    }
+    out += "],\"completionReason\":\"";
+    out += to_string(batch.completion_reason());
+    out += "\"}";
+    return out;
+  }
+  BatchResult<T> deserialize(std::string_view data, const SerDesContext&) const override {
+    if (data.empty()) return Json(nullptr).template get<BatchResult<T>>();
+    return Json::parse(data).template get<BatchResult<T>>();
+  }
+};
+
+}  // namespace detail
 
 }  // namespace durable

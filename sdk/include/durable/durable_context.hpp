@@ -548,9 +548,18 @@ BatchResult<T> DurableContext::typed_batch(
     std::shared_ptr<SerDes<BatchResult<T>>> serdes, std::shared_ptr<SerDes<T>> item_serdes,
     const std::function<std::string(const BatchResult<T>&)>& summary) {
   static_assert(!std::is_void_v<T>, "parallel/map branches must return a value");
-  serdes = detail::serdes_or_default<BatchResult<T>>(std::move(serdes));
+  const bool default_serdes = serdes == nullptr;
+  if (default_serdes) {
+    if constexpr (detail::JsonConvertible<BatchResult<T>>) {
+      serdes = std::make_shared<detail::BatchResultJsonSerDes<T>>();
+    } else {
+      serdes = detail::serdes_or_default<BatchResult<T>>(nullptr);  // throws ValidationError
+    }
+  }
   item_serdes = detail::serdes_or_default<T>(std::move(item_serdes));
   const std::string arn = execution_arn();
+  // The result this invocation built, when it ran the batch to its end.
+  std::optional<BatchResult<T>> built;
   const detail::RawResult raw = batch_raw(
       std::move(name), spec,
       [&](DurableContext& item_ctx, std::size_t index) -> std::optional<std::string> {
@@ -580,9 +589,16 @@ BatchResult<T> DurableContext::typed_batch(
         if (out.payload->size() > detail::kChildResultInlineLimit) {
           out.summary = summary ? summary(result) : std::string();
         }
+        if constexpr (detail::kJsonRoundTripIsIdentity<T>) {
+          if (default_serdes) built = std::move(result);
+        }
         return out;
       });
-  BatchResult<T> result = deserialize_result<BatchResult<T>>(*serdes, raw);
+  // What a replay would decode; decoding is skipped only where it is known to give back the same
+  // value (default encoding of integers and strings, whose items were already decoded from their
+  // own checkpoints).
+  BatchResult<T> result =
+      built ? std::move(*built) : deserialize_result<BatchResult<T>>(*serdes, raw);
   // Names are not part of the encoding; they follow from the call.
   std::vector<BatchItem<T>> items = result.all();
   for (auto& item : items) {
