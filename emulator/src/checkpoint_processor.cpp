@@ -1,16 +1,44 @@
 #include "checkpoint_processor.hpp"
 
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace durable::emulator::detail {
 namespace {
 
 constexpr std::size_t kMaxErrorBytes = 32768;
 
-OpView view_of(const Operation& op) {
-  return OpView{op.type, op.status, op.sub_type, op.name, op.parent_id};
+std::optional<std::string_view> view(const std::optional<std::string>& s) {
+  return s ? std::optional<std::string_view>(*s) : std::nullopt;
 }
+
+OpView view_of(const Operation& op) {
+  return OpView{op.type, op.status, view(op.sub_type), view(op.name), view(op.parent_id)};
+}
+
+// A request holds a handful of updates, usually one to three, and at most a few hundred: a
+// linear search over views of their ids beats hashing copies of them.
+template <class T>
+class SmallIdMap {
+ public:
+  T* find(std::string_view id) {
+    for (auto& entry : entries_) {
+      if (entry.first == id) return &entry.second;
+    }
+    return nullptr;
+  }
+  // The entry for `id`, added as `fresh` when absent; second is true when it was added.
+  std::pair<T*, bool> try_emplace(std::string_view id, T fresh) {
+    if (T* found = find(id)) return {found, false};
+    entries_.emplace_back(id, std::move(fresh));
+    return {&entries_.back().second, true};
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, T>> entries_;
+};
 
 void validate_execution_updates(const std::vector<OperationUpdate>& updates) {
   std::size_t count = 0;
@@ -34,11 +62,11 @@ void validate_ids_and_parents(const ExecutionRecord& exec,
     OperationAction first_action = OperationAction::Start;
     OperationType type = OperationType::Step;
   };
-  std::unordered_map<std::string, Seen> seen;
+  SmallIdMap<Seen> seen;
   for (const auto& u : updates) {
     if (u.type == OperationType::Execution) continue;
-    auto [it, fresh] = seen.try_emplace(u.id, Seen{0, u.action, u.type});
-    Seen& s = it->second;
+    auto [entry, fresh] = seen.try_emplace(u.id, Seen{0, u.action, u.type});
+    Seen& s = *entry;
     if (!fresh) {
       bool pair_allowed = s.count == 1 && s.first_action == OperationAction::Start &&
                           u.action != OperationAction::Start && u.type == s.type &&
@@ -52,9 +80,9 @@ void validate_ids_and_parents(const ExecutionRecord& exec,
         ok = parent->op.type == OperationType::Context;
       }
       if (!ok && *u.parent_id != u.id) {
-        auto p = seen.find(*u.parent_id);
-        ok = p != seen.end() && p->second.type == OperationType::Context &&
-             p->second.first_action == OperationAction::Start;
+        const Seen* p = seen.find(*u.parent_id);
+        ok = p != nullptr && p->type == OperationType::Context &&
+             p->first_action == OperationAction::Start;
       }
       if (!ok) reject("Invalid parent operation id.");
     }
@@ -84,13 +112,13 @@ void validate_batch(const ExecutionRecord& exec, const std::vector<OperationUpda
   validate_execution_updates(updates);
   validate_ids_and_parents(exec, updates);
   // What earlier updates of this batch will have made of an operation.
-  std::unordered_map<std::string, OpView> overlay;
+  SmallIdMap<OpView> overlay;
   for (const auto& u : updates) {
     const OpView* current = nullptr;
     OpView stored;
     if (u.type != OperationType::Execution) {
-      if (auto it = overlay.find(u.id); it != overlay.end()) {
-        current = &it->second;
+      if (const OpView* pending = overlay.find(u.id)) {
+        current = pending;
       } else if (const OpRecord* rec = exec.ops.find(u.id)) {
         stored = view_of(rec->op);
         current = &stored;
@@ -100,10 +128,11 @@ void validate_batch(const ExecutionRecord& exec, const std::vector<OperationUpda
     validate_error_size(u);
     processor_for(u.type).validate(u, current);
     if (u.type == OperationType::Execution) continue;
-    OpView after = current != nullptr ? *current : OpView{u.type, {}, u.sub_type, u.name,
-                                                          u.parent_id};
+    OpView after = current != nullptr
+                       ? *current
+                       : OpView{u.type, {}, view(u.sub_type), view(u.name), view(u.parent_id)};
     after.status = status_after(u);
-    overlay[u.id] = std::move(after);
+    *overlay.try_emplace(u.id, after).first = after;
   }
 }
 

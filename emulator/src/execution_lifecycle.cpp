@@ -65,8 +65,11 @@ void rotate_token(ExecutionRecord& exec) {
     exec.current_token.clear();
     return;
   }
-  exec.current_token =
-      make_checkpoint_token(exec.arn, exec.token_sequence, exec.in_flight->invocation_id);
+  InvocationInFlight& invocation = *exec.in_flight;
+  if (invocation.token_prefix.empty()) {
+    invocation.token_prefix = checkpoint_token_prefix(exec.arn, invocation.invocation_id);
+  }
+  exec.current_token = make_checkpoint_token(invocation.token_prefix, exec.token_sequence);
 }
 
 }  // namespace durable::emulator::detail

@@ -5,12 +5,12 @@
 namespace durable::emulator::detail {
 
 OpRecord* OperationStore::find(std::string_view id) {
-  auto it = by_id_.find(std::string(id));
+  auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &ops_[it->second];
 }
 
 const OpRecord* OperationStore::find(std::string_view id) const {
-  auto it = by_id_.find(std::string(id));
+  auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &ops_[it->second];
 }
 

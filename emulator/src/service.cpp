@@ -572,7 +572,7 @@ std::optional<PendingInvocation> Service::take_ready_invocation() {
   if (exec == nullptr) return std::nullopt;
   im.scheduler.timers().cancel(*exec, TimerKind::kInvocationRetry, "");
   std::string request_id = im.uuid();
-  exec->in_flight = detail::InvocationInFlight{request_id, request_id, im.clock->now()};
+  exec->in_flight = detail::InvocationInFlight{request_id, request_id, {}, im.clock->now()};
   ++exec->invocations_started;
   ++im.in_flight_count;
   exec->reinvoke_after_current = false;

@@ -123,8 +123,7 @@ void append_json_string(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
-                                  const std::string& invocation_id) {
+std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id) {
   // Same text as the compact JSON {"arn":..,"inv":..,"seq":..} (members in sorted order).
   std::string json;
   json.reserve(arn.size() + invocation_id.size() + 48);
@@ -133,9 +132,21 @@ std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence
   json += ",\"inv\":";
   append_json_string(json, invocation_id);
   json += ",\"seq\":";
+  return json;
+}
+
+std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequence) {
+  std::string json;
+  json.reserve(prefix.size() + 24);
+  json += prefix;
   json += std::to_string(sequence);
   json += '}';
   return base64_encode(json);
+}
+
+std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
+                                  const std::string& invocation_id) {
+  return make_checkpoint_token(checkpoint_token_prefix(arn, invocation_id), sequence);
 }
 
 std::string make_callback_id(const std::string& arn, const std::string& operation_id) {

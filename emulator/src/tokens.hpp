@@ -17,6 +17,10 @@ std::optional<std::string> base64_decode(std::string_view text);
 // base64 of {"arn":..,"seq":..,"inv":..}: valid only for one invocation and one sequence.
 std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
                                   const std::string& invocation_id);
+// The same token in two parts: the JSON text up to the sequence number, which is fixed for an
+// invocation and worth keeping, and the token for one sequence number after it.
+std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id);
+std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequence);
 
 // base64 of {"arn":..,"op":..}: routes a callback back to its execution and operation.
 std::string make_callback_id(const std::string& arn, const std::string& operation_id);

@@ -16,12 +16,13 @@ namespace durable::emulator::detail {
 
 // What validation needs to know of an operation: the stored one, or what an earlier update of
 // the same batch will have made of it.
+// Views into the stored operation or the request being validated, both alive while it is.
 struct OpView {
   OperationType type = OperationType::Step;
   OperationStatus status = OperationStatus::Started;
-  std::optional<std::string> sub_type;
-  std::optional<std::string> name;
-  std::optional<std::string> parent_id;
+  std::optional<std::string_view> sub_type;
+  std::optional<std::string_view> name;
+  std::optional<std::string_view> parent_id;
 };
 
 // What the CHAINED_INVOKE processor needs from the service to run targets: the registry and the
