@@ -13,18 +13,53 @@ std::size_t CheckpointBatcher::update_size(const OperationUpdate& update) {
   return serialized_size(update);
 }
 
+std::size_t CheckpointBatcher::update_size_bound(const OperationUpdate& u) {
+  // Member names, braces, enum names and up to five integers stay well under 512 bytes.
+  constexpr std::size_t kFixed = 512;
+  const auto text = [](const std::optional<std::string>& s) { return s ? 6 * s->size() : 0; };
+  std::size_t n = kFixed + 6 * u.id.size() + text(u.parent_id) + text(u.name) + text(u.sub_type) +
+                  text(u.payload);
+  if (u.error) {
+    n += text(u.error->error_type) + text(u.error->error_message) + text(u.error->error_data);
+    if (u.error->stack_trace) {
+      for (const auto& line : *u.error->stack_trace) n += 6 * line.size() + 4;
+    }
+  }
+  if (u.chained_invoke_options) {
+    n += 6 * u.chained_invoke_options->function_name.size() +
+         text(u.chained_invoke_options->tenant_id);
+  }
+  return n;
+}
+
 void CheckpointBatcher::push(OperationUpdate update) {
-  const std::size_t bytes = update_size(update);
-  queue_.push_back(Entry{std::move(update), bytes});
+  const std::size_t bound = update_size_bound(update);
+  queue_.push_back(Entry{std::move(update), bound});
 }
 
 std::vector<OperationUpdate> CheckpointBatcher::take_batch() {
   std::vector<OperationUpdate> batch;
+  // Fast path: the first max_updates entries fit even by their upper bounds.
+  std::size_t count = 0;
+  std::size_t bound = 0;
+  while (count < queue_.size() && count < limits_.max_updates && bound <= limits_.max_bytes) {
+    bound += queue_[count++].bound;
+  }
+  const bool exact = bound > limits_.max_bytes;
+  if (!exact) {
+    batch.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      batch.push_back(std::move(queue_.front().update));
+      queue_.pop_front();
+    }
+    return batch;
+  }
   std::size_t bytes = 0;
   while (!queue_.empty() && batch.size() < limits_.max_updates) {
     Entry& next = queue_.front();
-    if (!batch.empty() && bytes + next.bytes > limits_.max_bytes) break;
-    bytes += next.bytes;
+    const std::size_t size = update_size(next.update);
+    if (!batch.empty() && bytes + size > limits_.max_bytes) break;
+    bytes += size;
     batch.push_back(std::move(next.update));
     queue_.pop_front();
   }

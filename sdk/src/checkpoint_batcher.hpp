@@ -36,11 +36,14 @@ class CheckpointBatcher {
 
   // Bytes an update counts for: the length of its JSON text.
   static std::size_t update_size(const OperationUpdate& update);
+  // A cheap upper bound of update_size (every character escaped to six bytes, generous room for
+  // the member names and numbers): a request whose bounds fit needs no exact sizes.
+  static std::size_t update_size_bound(const OperationUpdate& update);
 
  private:
   struct Entry {
     OperationUpdate update;
-    std::size_t bytes;
+    std::size_t bound;
   };
   BatchLimits limits_;
   std::deque<Entry> queue_;

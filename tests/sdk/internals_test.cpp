@@ -1,6 +1,8 @@
 // White-box tests of the SDK's private pieces: the checkpoint batcher and error conversion.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "checkpoint_batcher.hpp"
 #include "durable/errors.hpp"
 #include "error_conversion.hpp"
@@ -62,6 +64,51 @@ TEST(CheckpointBatcher, KeepsFifoOrder) {
     for (auto& u : b.take_batch()) ids.push_back(u.id);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"op-0", "op-1", "op-2", "op-3", "op-4"}));
+}
+
+TEST(CheckpointBatcher, UpperBoundIsNeverBelowTheExactSize) {
+  std::vector<OperationUpdate> samples;
+  samples.push_back(update(0));
+  samples.push_back(update(1, 4096));
+  OperationUpdate escapes = update(2);
+  escapes.payload = std::string(64, '\x01') + "\"\\\n\t";
+  escapes.name = "\x1f\x1f";
+  escapes.parent_id = std::string(64, 'a');
+  escapes.sub_type = "Step";
+  samples.push_back(escapes);
+  OperationUpdate failed = update(3);
+  failed.action = OperationAction::Retry;
+  failed.error = ErrorObject{"\x02type", "message \"quoted\"", "{\"data\":1}",
+                             std::vector<std::string>(50, std::string("\x03"))};
+  failed.step_options = StepOptions{std::numeric_limits<std::int64_t>::min()};
+  samples.push_back(failed);
+  OperationUpdate everything = update(4);
+  everything.context_options = ContextOptions{true};
+  everything.wait_options = WaitOptions{std::numeric_limits<std::int64_t>::max()};
+  everything.callback_options = CallbackOptions{std::numeric_limits<std::int64_t>::min(),
+                                                std::numeric_limits<std::int64_t>::min()};
+  everything.chained_invoke_options = ChainedInvokeOptions{std::string(256, '\x04'), "tenant\x05"};
+  everything.error =
+      ErrorObject{std::nullopt, std::nullopt, std::nullopt, std::vector<std::string>{}};
+  samples.push_back(everything);
+  for (const auto& u : samples) {
+    EXPECT_GE(CheckpointBatcher::update_size_bound(u), CheckpointBatcher::update_size(u)) << u.id;
+    EXPECT_EQ(CheckpointBatcher::update_size(u), Json(u).dump().size()) << u.id;
+  }
+}
+
+TEST(CheckpointBatcher, CutsAtTheExactByteLimitWhenTheBoundsDoNotFit) {
+  // Control characters take six bytes each once escaped: the cut must use that exact size.
+  OperationUpdate u = update(0);
+  u.payload = std::string(100, '\x01');
+  const std::size_t exact = CheckpointBatcher::update_size(u);
+  CheckpointBatcher b(BatchLimits{250, 3 * exact});
+  for (std::size_t i = 0; i < 7; ++i) {
+    OperationUpdate copy = u;
+    copy.id = "op-" + std::to_string(i);  // same length as op-0
+    b.push(std::move(copy));
+  }
+  EXPECT_EQ(drain(b), (std::vector<std::size_t>{3, 3, 1}));
 }
 
 TEST(CheckpointBatcher, RejectsZeroLimits) {
