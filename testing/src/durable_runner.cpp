@@ -129,6 +129,8 @@ struct DurableRunner::Impl {
   std::mutex log_mu;
   // Request id of the invocation being run, handed to the SDK for its log lines.
   std::string in_flight_request_id;
+  // CheckpointDurableExecution requests the invocation in flight made so far.
+  std::size_t in_flight_checkpoint_requests = 0;
   std::mutex observe_mu;
   std::map<std::string, FunctionEntry> functions;
   // unique_ptr: mocks are handed out by reference and must never move.
@@ -217,6 +219,11 @@ struct DurableRunner::Impl {
       } else {
         invocation_options.log_sink = [](std::string_view) {};
       }
+      struct CountRequests {
+        const detail::InProcessCheckpointClient& client;
+        std::size_t& out;
+        ~CountRequests() { out = client.checkpoint_calls(); }
+      } count{client, in_flight_checkpoint_requests};
       return run_invocation(handler, input, client, invocation_options);
     };
   }
@@ -235,6 +242,7 @@ struct DurableRunner::Impl {
     emulator::InvocationOutcome outcome;
     if (auto fn = registry.find(pending->function_name)) {
       in_flight_request_id = pending->request_id;
+      in_flight_checkpoint_requests = 0;
       // Whatever escapes the SDK's boundary (retryable service errors are rethrown on purpose)
       // is a failed invocation, as a Lambda runtime would report it; the service retries it.
       try {
@@ -250,6 +258,7 @@ struct DurableRunner::Impl {
                                     std::nullopt, std::nullopt};
       }
       in_flight_request_id.clear();
+      record.checkpoint_requests = in_flight_checkpoint_requests;
     } else {
       outcome.error = ErrorObject{"ResourceNotFoundException",
                                   "Function not found: " + pending->function_name +

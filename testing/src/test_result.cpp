@@ -205,6 +205,13 @@ const std::vector<InvocationRecord>& TestResult::invocations() const {
 }
 std::size_t TestResult::invocation_count() const { return state_->snapshot.invocations.size(); }
 
+std::size_t TestResult::checkpoint_request_count() const {
+  std::size_t total = 0;
+  for (const auto& invocation : state_->snapshot.invocations)
+    total += invocation.checkpoint_requests;
+  return total;
+}
+
 const OperationObservations& TestResult::observations() const { return *state_->observed; }
 
 std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrence) const {

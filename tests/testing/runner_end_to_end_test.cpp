@@ -33,6 +33,25 @@ TEST(RunnerEndToEndTest, SingleStepSucceeds) {
   EXPECT_EQ(result.execution_arn(), runner.execution_arn());
 }
 
+TEST(RunnerEndToEndTest, CountsTheCheckpointRequestsOfEachInvocation) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    // Each step's START rides with its SUCCEED: one request per step.
+    ctx.step([](StepContext&) { return 1; }, "a");
+    ctx.step([](StepContext&) { return 2; }, "b");
+    ctx.wait(Duration::from_seconds(5), "pause");  // a request of its own, then suspension
+    // The child's START rides with the step's SUCCEED; the child's SUCCEED is a request too.
+    return ctx.run_in_child_context(
+        [](DurableContext& child) { return child.step([](StepContext&) { return 3; }, "c"); },
+        "child");
+  });
+  const auto result = runner.run();
+  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.invocation_count(), 2u);
+  EXPECT_EQ(result.invocations()[0].checkpoint_requests, 3u);
+  EXPECT_EQ(result.invocations()[1].checkpoint_requests, 2u);
+  EXPECT_EQ(result.checkpoint_request_count(), 5u);
+}
+
 TEST(RunnerEndToEndTest, NamedStepsRunOnceEachInOrder) {
   std::atomic<int> body_runs{0};
   DurableRunner runner([&](const Json&, DurableContext& ctx) -> Json {

@@ -1,6 +1,6 @@
 // durable-bench: the reference workloads of shared/bench/peers, written with this SDK and run by
 // DurableRunner (virtual clock, in-process emulator). Prints one JSON line per run:
-//   {"workload", "n", "wall_ms", "result", "operations", "invocations"}
+//   {"workload", "n", "wall_ms", "result", "operations", "invocations", "checkpoints"}
 // Compare whole-process time with the TypeScript peer (shared/bench/peers/run-js-peer.sh) on the
 // same machine in the same session.
 #include <CLI/CLI.hpp>
@@ -23,6 +23,7 @@ struct Outcome {
   Json result;
   std::size_t operations = 0;
   std::size_t invocations = 0;
+  std::size_t checkpoints = 0;  // CheckpointDurableExecution requests
   bool ok = false;
 };
 
@@ -38,7 +39,7 @@ Outcome run_steps(int n) {
     return acc;
   });
   auto r = runner.run(Json::object());
-  return {r.result(), r.operation_count(), r.invocation_count(),
+  return {r.result(), r.operation_count(), r.invocation_count(), r.checkpoint_request_count(),
           r.execution_status() == durable::ExecutionStatus::Succeeded};
 }
 
@@ -55,7 +56,7 @@ Outcome run_waits(int n) {
     return acc;
   });
   auto r = runner.run(Json::object());
-  return {r.result(), r.operation_count(), r.invocation_count(),
+  return {r.result(), r.operation_count(), r.invocation_count(), r.checkpoint_request_count(),
           r.execution_status() == durable::ExecutionStatus::Succeeded};
 }
 
@@ -78,6 +79,7 @@ Outcome run_many(int n) {
     auto r = runner.run(Json{{"x", i}});
     out.operations += r.operation_count();
     out.invocations += r.invocation_count();
+    out.checkpoints += r.checkpoint_request_count();
     if (r.execution_status() == durable::ExecutionStatus::Succeeded &&
         r.result() == Json((i + 1) * 2 + 3)) {
       ++ok;
@@ -108,7 +110,7 @@ Outcome run_map(int n) {
     return sum;
   });
   auto r = runner.run(Json::object());
-  return {r.result(), r.operation_count(), r.invocation_count(),
+  return {r.result(), r.operation_count(), r.invocation_count(), r.checkpoint_request_count(),
           r.execution_status() == durable::ExecutionStatus::Succeeded &&
               r.result() == Json(static_cast<std::int64_t>(n) * (n - 1))};
 }
@@ -140,10 +142,10 @@ int main(int argc, char** argv) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     all_ok = all_ok && o.ok;
-    std::cout << Json{{"workload", workload},     {"n", n},
-                      {"wall_ms", wall_ms},       {"result", o.result},
-                      {"operations", o.operations}, {"invocations", o.invocations},
-                      {"ok", o.ok}}
+    std::cout << Json{{"workload", workload},         {"n", n},
+                      {"wall_ms", wall_ms},           {"result", o.result},
+                      {"operations", o.operations},   {"invocations", o.invocations},
+                      {"checkpoints", o.checkpoints}, {"ok", o.ok}}
                      .dump()
               << std::endl;
   }

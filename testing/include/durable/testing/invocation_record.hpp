@@ -29,6 +29,10 @@ struct InvocationRecord {
   // True when an injected crash (DurableRunner::crash_after_checkpoint/crash_before_checkpoint)
   // lost this invocation: its output was discarded and the execution was invoked again.
   bool crashed = false;
+  // CheckpointDurableExecution requests the SDK sent during this invocation (how well it
+  // batched its updates: asynchronous updates ride with the next synchronous one, and parallel
+  // branches share requests).
+  std::size_t checkpoint_requests = 0;
 };
 
 }  // namespace durable::testing

@@ -103,6 +103,9 @@ class TestResult {
   // How many times the handler was invoked for this execution (replays and re-invocations after
   // failures or crashes included).
   std::size_t invocation_count() const;
+  // CheckpointDurableExecution requests made over all invocations (see
+  // InvocationRecord::checkpoint_requests).
+  std::size_t checkpoint_request_count() const;
   // How many times the body of the `occurrence`-th step named `name` ran (see
   // StepOperation::body_runs); also for a step that ran but was never recorded (every run lost
   // in a crash). Throws std::out_of_range as get_step() does when no such step ran.
