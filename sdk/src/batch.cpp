@@ -1,11 +1,14 @@
 // parallel and map: the batch coordinator (DESIGN.md §4 Concurrency, SDK-SEMANTICS.md §5, §11.2).
 //
-// The coordinator runs on the thread that called parallel/map: it starts a bounded pool of
-// worker threads for the batch and waits until every worker has left. Workers run the items,
-// record each outcome in the item's slot and apply the completion rules themselves. All of an
+// The coordinator runs on the thread that called parallel/map: it starts one worker thread for
+// the batch, adds more (up to the concurrency limit) while every worker is waiting on a slow
+// step body or request, and returns once every worker has left. Workers run the items, record
+// each outcome in the item's slot and apply the completion rules themselves. All of an
 // invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies and in-flight
 // checkpoint requests release, so the state, the checkpoint queue, the slots and the counters
-// need no locks of their own.
+// need no locks of their own; only the pool's own bookkeeping has a mutex.
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <memory>
@@ -15,8 +18,8 @@
 #include "durable/operation_id.hpp"
 #include "error_conversion.hpp"
 #include "execution_state.hpp"
-#include "plugin_dispatcher.hpp"
 #include "operation_support.hpp"
+#include "plugin_dispatcher.hpp"
 
 namespace durable {
 namespace {
@@ -49,6 +52,12 @@ void validate_spec(const detail::BatchSpec& spec) {
   }
   for (const auto& item_name : spec.item_names) detail::validate_name(item_name);
 }
+
+// How long every worker of a batch must have been out of SDK code before the pool adds a thread,
+// and how often the coordinator looks (backing off while nothing needs adding).
+constexpr std::chrono::microseconds kSpawnAfter{100};
+constexpr std::chrono::microseconds kFirstPoll{100};
+constexpr std::chrono::microseconds kLastPoll{2000};
 
 bool tolerance_exceeded(const CompletionConfig& c, std::size_t failed, std::size_t total) {
   if (c.empty()) return failed > 0;
@@ -256,18 +265,25 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
   } registration{own_lock.has_value()};
 
-  // A bounded pool: min(limit, n) workers, each taking the next unstarted index until the batch
-  // is decided or nothing is left. Creating a thread per item cost more than the items
-  // themselves; a worker whose branch suspends simply takes the next index.
+  // Items start in index order with at most `limit` in flight: the first min(limit, n) count as
+  // started at once, and each item that ends (or suspends) starts the next one. They run on a
+  // pool of worker threads that grows on demand, up to min(limit, n): one worker to begin with,
+  // and one more whenever every worker has been out of SDK code (in a step body, or waiting for
+  // a checkpoint) for kSpawnAfter. Short bodies thus run back to back on one thread instead of
+  // passing the SDK lock between threads at every step, while slow bodies still overlap.
   const std::size_t limit = std::max<std::size_t>(1, spec.max_concurrency.value_or(n));
+  const std::size_t worker_cap = std::min(limit, n);
   std::vector<Slot> slots(n);
-  std::size_t next = 0;
+  std::size_t started_count = worker_cap;  // items [0, started_count) have started
+  std::size_t next = 0;                    // the first started item no worker has taken
+  for (std::size_t i = 0; i < started_count; ++i) slots[i].started = true;
   std::size_t succeeded = 0;
   std::size_t failed = 0;
   std::optional<CompletionReason> decided;
   std::exception_ptr fatal;
-  std::size_t live_workers = 0;
-  std::condition_variable workers_done;
+  // Read by the coordinator without the SDK lock: is a started item waiting for a worker?
+  std::atomic<bool> work_waiting{worker_cap > 0};
+  auto update_work_waiting = [&] { work_waiting = !decided && !fatal && next < started_count; };
 
   auto stop_running = [&] {
     for (auto& slot : slots) {
@@ -277,7 +293,6 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // Runs item i on the calling worker, which holds the SDK lock; returns with it held.
   auto run_item = [&](std::size_t i) {
     Slot& slot = slots[i];
-    slot.started = true;
     detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, nullptr};
     if (flat) {
       scope.virtual_id = site_of(i).id;
@@ -302,12 +317,17 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
     detail::current_branch() = nullptr;
     switch (slot.outcome) {
-      case Outcome::Succeeded: ++succeeded; break;
-      case Outcome::Failed: ++failed; break;
+      case Outcome::Succeeded:
+        ++succeeded;
+        break;
+      case Outcome::Failed:
+        ++failed;
+        break;
       case Outcome::Fatal:
         if (!fatal) fatal = slot.fatal;
         break;
-      default: break;
+      default:
+        break;
     }
     if (!decided && !fatal) {
       if (tolerance_exceeded(spec.completion, failed, n)) {
@@ -316,42 +336,111 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         decided = CompletionReason::MinSuccessfulReached;
       }
     }
-    if (decided || fatal) stop_running();
-  };
-  // Worker w starts with item w, which counts as started from the moment it is launched (as if
-  // each of the first `limit` items had its own thread); later items go to whichever worker
-  // is free first, while the batch is undecided.
-  auto worker = [&](std::size_t first) {
-    std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
-    detail::current_sdk_lock() = &worker_lock;
-    run_item(first);
-    while (!decided && !fatal && next < n) run_item(next++);
-    detail::current_sdk_lock() = nullptr;
-    if (--live_workers == 0) workers_done.notify_one();
+    if (decided || fatal) {
+      stop_running();
+    } else if (started_count < n) {
+      // This item's place in flight goes to the next one.
+      slots[started_count++].started = true;
+    }
   };
 
-  const std::size_t worker_count = std::min(limit, n);
+  std::mutex pool_mutex;
+  std::condition_variable pool_changed;
+  std::size_t live_workers = 0;     // guarded by pool_mutex
+  std::vector<std::size_t> exited;  // workers to join, guarded by pool_mutex
+  // Workers inside their item loop (guarded by the SDK lock): each of them re-checks for
+  // started items under the lock before it leaves, so none is left without a worker.
+  std::size_t looping_workers = 0;
+  auto worker = [&](std::size_t self) {
+    std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
+    detail::current_sdk_lock() = &worker_lock;
+    state_->member_begin();
+    ++looping_workers;
+    while (!decided && !fatal && next < started_count) {
+      const std::size_t i = next++;
+      update_work_waiting();
+      run_item(i);
+      update_work_waiting();
+      // A worker retires while another one is running SDK code too (short bodies: the threads
+      // would only pass the lock back and forth); the coordinator adds one again when all of
+      // them are waiting.
+      if (looping_workers > 1 && state_->members_active() > 1) break;
+    }
+    --looping_workers;
+    state_->member_end();
+    detail::current_sdk_lock() = nullptr;
+    worker_lock.unlock();
+    const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+    --live_workers;
+    exited.push_back(self);
+    pool_changed.notify_one();
+  };
   std::vector<std::thread> workers;
-  workers.reserve(worker_count);
-  live_workers = worker_count;
-  next = worker_count;
-  for (std::size_t w = 0; w < worker_count; ++w) {
-    slots[w].started = true;
+  // Starts one more worker; returns why when no thread could be created (the caller then takes
+  // back the worker's count with workers_not_launched, holding the SDK lock).
+  auto spawn = [&]() -> std::exception_ptr {
+    state_->workers_launched(1);  // counted as running SDK code from the start
+    {
+      const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+      ++live_workers;
+    }
     try {
-      workers.emplace_back(worker, w);
+      const std::size_t self = workers.size();
+      workers.emplace_back(worker, self);
+      return nullptr;
     } catch (...) {
-      // No thread for item w: the batch cannot run as asked. The workers already started (none
-      // has run yet: this thread holds the lock) stop at their first SDK call.
-      slots[w].started = false;
-      fatal = std::current_exception();
-      live_workers = w;
-      stop_running();
-      break;
+      const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+      --live_workers;
+      return std::current_exception();
+    }
+  };
+
+  if (worker_cap > 0) {
+    if (std::exception_ptr error = spawn()) {
+      // No thread at all: the batch cannot run as asked.
+      state_->workers_not_launched(1);
+      fatal = error;
     }
   }
-  // Waiting releases the lock, which is what lets the workers start.
-  workers_done.wait(*lock, [&] { return live_workers == 0; });
-  for (auto& t : workers) t.join();
+  // The coordinator runs no SDK code while it waits, so a branch thread running a nested batch
+  // does not hold its siblings' requests back (see ExecutionState::flush()).
+  state_->member_pause();
+  lock->unlock();
+  {
+    std::unique_lock<std::mutex> pool_lock(pool_mutex);
+    auto poll = kFirstPoll;
+    bool can_spawn = true;
+    for (;;) {
+      while (!exited.empty()) {
+        const std::size_t w = exited.back();
+        exited.pop_back();
+        pool_lock.unlock();
+        workers[w].join();  // it has left its loop: a retired worker frees its stack now
+        pool_lock.lock();
+      }
+      if (live_workers == 0) break;
+      if (pool_changed.wait_for(pool_lock, poll) == std::cv_status::no_timeout) continue;
+      if (can_spawn && live_workers < worker_cap && work_waiting &&
+          state_->members_idle_for(kSpawnAfter)) {
+        pool_lock.unlock();
+        if (spawn() != nullptr) {
+          // Fewer threads than asked for only means less overlap; the pool carries on.
+          const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
+          state_->workers_not_launched(1);
+          can_spawn = false;
+        }
+        pool_lock.lock();
+        poll = kFirstPoll;
+      } else {
+        poll = std::min(poll * 2, kLastPoll);
+      }
+    }
+  }
+  for (auto& t : workers) {
+    if (t.joinable()) t.join();
+  }
+  state_->member_resume();
+  lock->lock();
 
   if (fatal) {
     state_->rethrow_if_terminated();

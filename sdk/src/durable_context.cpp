@@ -176,7 +176,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
                                 context_id_, attempt, false);
     try {
       // Other branches' SDK code may run while this body does (parallel/map).
-      detail::SdkLockRelease unlocked;
+      detail::SdkLockRelease unlocked(*state_);
       payload = body(step_context);
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());

@@ -26,6 +26,14 @@ std::unique_lock<std::mutex>*& current_sdk_lock() {
   return lock;
 }
 
+namespace {
+// The ExecutionState whose group commit the calling worker thread takes part in, or null.
+const ExecutionState*& current_member_of() {
+  thread_local const ExecutionState* state = nullptr;
+  return state;
+}
+}  // namespace
+
 std::stop_token current_stop_token() {
   const BranchScope* scope = current_branch();
   return scope ? scope->stop : std::stop_token();
@@ -103,6 +111,18 @@ void ExecutionState::merge(const std::vector<Operation>& operations) {
   for (const auto& op : operations) operations_[op.id] = op;
 }
 
+void ExecutionState::merge(std::vector<Operation>&& operations) {
+  for (auto& op : operations) {
+    auto it = operations_.find(op.id);
+    if (it == operations_.end()) {
+      std::string id = op.id;
+      operations_.emplace(std::move(id), std::move(op));
+    } else {
+      it->second = std::move(op);
+    }
+  }
+}
+
 namespace {
 // A straggler of a completed batch must not record anything more.
 void drop_if_stopped(const ExecutionState* state) {
@@ -126,16 +146,70 @@ void ExecutionState::checkpoint(OperationUpdate update) {
   flush();
 }
 
+void ExecutionState::member_begin() { current_member_of() = this; }
+
+void ExecutionState::member_end() {
+  current_member_of() = nullptr;
+  member_pause_counted();
+}
+
+void ExecutionState::member_pause() {
+  if (current_member_of() == this) member_pause_counted();
+}
+
+void ExecutionState::member_pause_counted() {
+  // Stamped before the count can reach 0, so that a reader seeing 0 never pairs it with an
+  // older stamp.
+  if (active_members_.load() == 1) {
+    idle_since_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
+  }
+  // The last active member leaving SDK code must not leave a waiting flush() behind: with no
+  // one left to queue more, one waiter sends what is queued.
+  if (--active_members_ == 0 && flush_waiters_ > 0 && !flushing_) flush_done_.notify_one();
+}
+
+void ExecutionState::workers_not_launched(std::size_t k) {
+  for (std::size_t i = 0; i < k; ++i) member_pause_counted();
+}
+
+bool ExecutionState::members_idle_for(std::chrono::nanoseconds d) const {
+  if (active_members_.load() != 0) return false;
+  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return now - idle_since_ns_.load() >=
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(d).count();
+}
+
+void ExecutionState::member_resume() {
+  if (current_member_of() == this) ++active_members_;
+}
+
 void ExecutionState::flush() {
   // Group commit: parallel/map branches share one request stream. While one branch's request is
   // in flight (the SDK lock released), the others queue their updates and wait; the next request
-  // carries all of them. A caller returns once everything it saw queued is acknowledged.
+  // carries all of them. A branch also holds its request back while other branches are running
+  // SDK code, since they are about to queue theirs. A caller returns once everything it saw
+  // queued is acknowledged.
   const std::uint64_t target = queued_seq_;
   std::unique_lock<std::mutex>* lock = current_sdk_lock();
+  const bool member = current_member_of() == this;
   while (acked_seq_ < target) {
-    if (flushing_) {
-      // Only reachable on a branch thread: some other thread holds an unlocked request.
+    if (flushing_ || (member && active_members_ > 1)) {
+      // Only reachable on a branch thread: another thread holds an unlocked request, or other
+      // branches will queue more (the last of them to stop running SDK code wakes one waiter).
+      const std::uint64_t generation = wake_generation_;
+      if (member) {
+        member_pause_counted();
+        ++member_flush_waiters_;
+      }
+      ++flush_waiters_;
       flush_done_.wait(*lock);
+      --flush_waiters_;
+      if (member && wake_generation_ == generation) {
+        // Not woken by the end of a request (which counts its waiters active at once, so the
+        // first of them to run does not send alone while the others still wake up).
+        --member_flush_waiters_;
+        ++active_members_;
+      }
       if (termination_ == Termination::Failed || termination_ == Termination::InvocationError) {
         std::rethrow_exception(sticky_);
       }
@@ -161,11 +235,14 @@ void ExecutionState::flush() {
         explicit InFlight(ExecutionState& s) : state(s) { state.flushing_ = true; }
         ~InFlight() {
           state.flushing_ = false;
+          state.active_members_ += state.member_flush_waiters_;
+          state.member_flush_waiters_ = 0;
+          ++state.wake_generation_;
           state.flush_done_.notify_all();
         }
       } in_flight(*this);
       try {
-        SdkLockRelease unlocked;
+        SdkLockRelease unlocked(*this);
         response = client_.checkpoint(request);
       } catch (...) {
         batcher_.clear();
@@ -173,7 +250,11 @@ void ExecutionState::flush() {
         on_service_failure("CheckpointDurableExecution");
       }
       acked_seq_ += sent;
-      merge(response.new_execution_state.operations);
+      if (plugins_) {
+        merge(response.new_execution_state.operations);
+      } else {
+        merge(std::move(response.new_execution_state.operations));
+      }
     }
     if (plugins_) plugins_->checkpoint_response(*this, response.new_execution_state.operations);
     if (response.checkpoint_token) {

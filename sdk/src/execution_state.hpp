@@ -4,13 +4,15 @@
 // (suspension or a fatal condition), which is sticky.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <stop_token>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -98,6 +100,29 @@ class ExecutionState {
   // invocations never take it.
   std::mutex& sdk_mutex() { return sdk_mutex_; }
 
+  // Group-commit bookkeeping of the parallel/map worker threads ("members"), called with the SDK
+  // lock held except member_resume(). A member is active while it runs SDK code or waits for the
+  // lock to do so;
+  // flush() on a member waits while other members are active, because each of them is about
+  // to queue its own updates (or to leave for a step body), so one request carries them all.
+  // `workers_launched(k)`: a coordinator is about to start k workers (active from the start).
+  void workers_launched(std::size_t k) { active_members_ += k; }
+  // Takes back workers_launched(k) for workers whose thread could not be created.
+  void workers_not_launched(std::size_t k);
+  // True when no member has run SDK code for at least `d` (a batch may add a worker then).
+  // Any thread, without the SDK lock.
+  bool members_idle_for(std::chrono::nanoseconds d) const;
+  // Members running SDK code or waiting for the lock to do so (the caller included if a member).
+  std::size_t members_active() const { return active_members_.load(); }
+  // The calling worker thread becomes a member (it was counted by workers_launched) / leaves
+  // for good as its worker ends.
+  void member_begin();
+  void member_end();
+  // The calling thread, if it is a member, stops or resumes running SDK code for a while (a
+  // step body, a wait for nested workers, a request in flight). No-ops on other threads.
+  void member_pause();
+  void member_resume();
+
   // Entry check of every SDK call: on the owning thread or a branch thread of this invocation,
   // and not after the invocation (or, on a branch thread, the branch) ended.
   void enter() const;
@@ -119,9 +144,11 @@ class ExecutionState {
 
  private:
   void merge(const std::vector<Operation>& operations);
+  void merge(std::vector<Operation>&& operations);  // moves the operations out
   void page_state(std::optional<std::string> marker, bool initial);
   [[noreturn]] void on_service_failure(const char* what_call);
   void record(Termination kind, std::exception_ptr sticky, ErrorObject failure);
+  void member_pause_counted();
 
   std::string execution_arn_;
   std::string checkpoint_token_;
@@ -145,6 +172,13 @@ class ExecutionState {
   std::uint64_t acked_seq_ = 0;
   bool flushing_ = false;
   std::condition_variable flush_done_;
+  // Members running SDK code (see workers_launched), and flush() callers waiting for a request.
+  std::atomic<std::size_t> active_members_{0};
+  // steady_clock time (ns since its epoch) at which active_members_ last dropped to 0, roughly.
+  std::atomic<std::int64_t> idle_since_ns_{0};
+  std::size_t flush_waiters_ = 0;
+  std::size_t member_flush_waiters_ = 0;  // members among flush_waiters_ not yet counted active
+  std::uint64_t wake_generation_ = 0;     // bumped by every end of a request
   std::shared_ptr<PluginDispatcher> plugins_;
 };
 
@@ -156,19 +190,29 @@ std::unique_lock<std::mutex>*& current_sdk_lock();
 std::stop_token current_stop_token();
 
 // Releases the calling thread's SDK lock for the lifetime of the object (while a step body runs)
-// and takes it back afterwards; does nothing when the thread holds no lock.
+// and takes it back afterwards, pausing the thread's group-commit membership meanwhile; does
+// nothing when the thread holds no lock.
 class SdkLockRelease {
  public:
-  SdkLockRelease() : lock_(current_sdk_lock()) {
-    if (lock_) lock_->unlock();
+  explicit SdkLockRelease(ExecutionState& state) : state_(state), lock_(current_sdk_lock()) {
+    if (lock_) {
+      state_.member_pause();
+      lock_->unlock();
+    }
   }
   ~SdkLockRelease() {
-    if (lock_) lock_->lock();
+    if (lock_) {
+      // Counted before it blocks on the lock: a flush() deciding whether to wait for more
+      // updates must see the threads about to run SDK code.
+      state_.member_resume();
+      lock_->lock();
+    }
   }
   SdkLockRelease(const SdkLockRelease&) = delete;
   SdkLockRelease& operator=(const SdkLockRelease&) = delete;
 
  private:
+  ExecutionState& state_;
   std::unique_lock<std::mutex>* lock_;
 };
 

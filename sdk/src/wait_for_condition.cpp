@@ -75,7 +75,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
                                 site.name, context_id_, attempt, false);
     try {
       // As for a step body: other branches' SDK code may run while the check does.
-      detail::SdkLockRelease unlocked;
+      detail::SdkLockRelease unlocked(*state_);
       outcome = body(stored_state, check_context);
     } catch (const SerDesError& e) {
       run.failed(std::current_exception());

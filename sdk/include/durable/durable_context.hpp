@@ -307,7 +307,11 @@ class DurableContext {
   // batch re-runs finished branches over their checkpoints. A
   // failing branch does not make the call throw: inspect the BatchResult or throw_if_error().
   // Concurrency: branches start in index order on SDK-owned threads, at most
-  // config.max_concurrency at once; a branch that suspends frees its slot. Once
+  // config.max_concurrency at once; a branch that suspends frees its slot. The threads are a
+  // pool that starts with one and adds one (up to the limit) whenever all of them have waited
+  // about 100 µs on step bodies or requests, so short bodies run back to back without passing
+  // the SDK lock between threads while slow ones overlap; branches finishing together share
+  // checkpoint requests. Once
   // config.completion_config decides (see CompletionConfig), no further branch starts and
   // running ones are asked to stop (StepContext::stop_token()); anything they checkpoint after
   // that is dropped, and they are reported STARTED. Every branch thread is joined before this

@@ -1,0 +1,119 @@
+// The parallel/map worker pool: it starts with one thread and adds threads, up to the concurrency
+// limit, while every worker waits on a slow step body. Label `concurrency` (run under TSan).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "durable/durable.hpp"
+#include "fake_checkpoint_client.hpp"
+
+namespace durable {
+namespace {
+
+using namespace std::chrono_literals;
+using test::FakeCheckpointClient;
+
+// The most step bodies that ran at the same time.
+class Overlap {
+ public:
+  void enter() {
+    const int now = ++running_;
+    int peak = peak_.load();
+    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
+    }
+  }
+  void leave() { --running_; }
+  int peak() const { return peak_.load(); }
+
+ private:
+  std::atomic<int> running_{0};
+  std::atomic<int> peak_{0};
+};
+
+Json run_ok(FakeCheckpointClient& client, const Handler& handler) {
+  auto out = run_invocation(handler, client.next_input(), client);
+  EXPECT_EQ(out.status, InvocationStatus::Succeeded)
+      << (out.error ? out.error->error_message.value_or("") : "");
+  return out.result ? Json::parse(*out.result) : Json();
+}
+
+TEST(BatchPool, SlowBodiesOverlapUpToMaxConcurrency) {
+  FakeCheckpointClient client;
+  Overlap overlap;
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    std::vector<int> items{0, 1, 2, 3, 4, 5, 6, 7};
+    auto r = ctx.map(items,
+                     [&](DurableContext& c, const int& item, std::size_t, const std::vector<int>&) {
+                       return c.step([&](StepContext&) {
+                         overlap.enter();
+                         std::this_thread::sleep_for(100ms);
+                         overlap.leave();
+                         return item * 10;
+                       });
+                     },
+                     "map", {.max_concurrency = 4});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({0, 10, 20, 30, 40, 50, 60, 70}));
+  // The pool grew from one thread to the limit, and never past it.
+  EXPECT_EQ(overlap.peak(), 4);
+}
+
+TEST(BatchPool, BodiesThatWaitForEachOtherAllGetAThread) {
+  // Each body waits until all five are running: only a pool that grows to five threads while its
+  // workers are blocked lets any of them finish (a body gives up after 20 s and reports it).
+  FakeCheckpointClient client;
+  std::mutex mu;
+  std::condition_variable all_in;
+  int arrived = 0;
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    std::vector<int> items{0, 1, 2, 3, 4};
+    auto r = ctx.map(
+        items,
+        [&](DurableContext& c, const int&, std::size_t, const std::vector<int>&) {
+          return c.step([&](StepContext&) {
+            std::unique_lock<std::mutex> lock(mu);
+            ++arrived;
+            all_in.notify_all();
+            return all_in.wait_for(lock, 20s, [&] { return arrived == 5; });
+          });
+        },
+        "map");
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({true, true, true, true, true}));
+}
+
+TEST(BatchPool, SlowBranchesOfANestedBatchOverlapToo) {
+  FakeCheckpointClient client;
+  Overlap overlap;
+  auto slow = [&](int value) {
+    return [&overlap, value](DurableContext& c) {
+      return c.step([&overlap, value](StepContext&) {
+        overlap.enter();
+        std::this_thread::sleep_for(100ms);
+        overlap.leave();
+        return value;
+      });
+    };
+  };
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    auto r =
+        ctx.parallel<std::vector<int>>({[&](DurableContext& c) {
+                                          return c.parallel<int>({slow(1), slow(2)}).get_results();
+                                        },
+                                        [&](DurableContext& c) {
+                                          return c.parallel<int>({slow(3), slow(4)}).get_results();
+                                        }});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({{1, 2}, {3, 4}}));
+  EXPECT_EQ(overlap.peak(), 4);
+}
+
+}  // namespace
+}  // namespace durable
