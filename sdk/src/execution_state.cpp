@@ -34,6 +34,14 @@ const ExecutionState*& current_member_of() {
 }
 }  // namespace
 
+std::optional<std::string> checkpointed_parent(const std::optional<std::string>& parent_id) {
+  if (const BranchScope* scope = current_branch();
+      scope && scope->virtual_id && parent_id == scope->virtual_id) {
+    return scope->virtual_parent;
+  }
+  return parent_id;
+}
+
 std::stop_token current_stop_token() {
   const BranchScope* scope = current_branch();
   return scope ? scope->stop : std::stop_token();

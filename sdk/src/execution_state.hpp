@@ -184,6 +184,9 @@ class ExecutionState {
 
 // The BranchScope of the calling thread, or null outside parallel/map threads.
 BranchScope*& current_branch();
+// The ParentId an operation created under `parent_id` is checkpointed with: the same, except in
+// a FLAT branch, whose virtual context id stands for the batch context around it.
+std::optional<std::string> checkpointed_parent(const std::optional<std::string>& parent_id);
 // The calling thread's lock on an ExecutionState's sdk_mutex, or null when it holds none.
 std::unique_lock<std::mutex>*& current_sdk_lock();
 // The stop token of the calling thread's branch (a never-stopping token outside branches).

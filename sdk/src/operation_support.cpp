@@ -73,12 +73,8 @@ OperationUpdate make_update(const OpSite& site, const std::optional<std::string>
                             OperationType type, OperationAction action, std::string_view sub_type) {
   OperationUpdate u;
   u.id = site.id;
-  u.parent_id = parent_id;
   // Operations of a FLAT branch (a virtual context) belong to the batch context around it.
-  if (const BranchScope* scope = current_branch();
-      scope && scope->virtual_id && parent_id == scope->virtual_id) {
-    u.parent_id = scope->virtual_parent;
-  }
+  u.parent_id = checkpointed_parent(parent_id);
   u.name = site.name;
   u.type = type;
   u.sub_type = std::string(sub_type);

@@ -212,7 +212,8 @@ UserFunctionStartInfo PluginDispatcher::user_function_start(
     info.operation_type = type;
     info.sub_type = std::string(sub_type);
     info.name = name;
-    info.parent_id = parent_id;
+    // As the operation will be checkpointed (a FLAT branch's steps belong to the batch context).
+    info.parent_id = checkpointed_parent(parent_id);
     info.status = OperationStatus::Started;
   }
   // The run starts now, whatever the operation's own start time was.

@@ -306,6 +306,23 @@ TEST(Plugin, FlatAndNestedMapItemsAreBothUserFunctions) {
     const char* label = nesting == NestingType::Flat ? "flat" : "nested";
     EXPECT_EQ(item_starts, 3u) << label;
     EXPECT_EQ(item_ends, 3u) << label;
+    // A step's attempt names the parent its checkpoint carries: the item context when nested,
+    // the map context when flat (the item has no operation of its own).
+    const std::string map_id = operation_id(std::nullopt, 1);
+    std::size_t attempts = 0;
+    for (const auto& info : run.recorder->fn_starts) {
+      if (info.operation_type != OperationType::Step) continue;
+      const std::string item_id = operation_id(map_id, attempts++);  // items count from 0
+      EXPECT_EQ(info.parent_id, nesting == NestingType::Flat ? map_id : item_id) << label;
+    }
+    EXPECT_EQ(attempts, 3u) << label;
+    for (const auto& update : client.updates()) {
+      if (update.type != OperationType::Step) continue;
+      EXPECT_EQ(update.parent_id, nesting == NestingType::Flat
+                                      ? std::optional<std::string>(map_id)
+                                      : std::optional<std::string>(update.parent_id))
+          << label;
+    }
   }
 }
 
