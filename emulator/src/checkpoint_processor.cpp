@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -18,12 +19,17 @@ OpView view_of(const Operation& op) {
   return OpView{op.type, op.status, view(op.sub_type), view(op.name), view(op.parent_id)};
 }
 
-// A request holds a handful of updates, usually one to three, and at most a few hundred: a
-// linear search over views of their ids beats hashing copies of them.
+// A request holds a handful of updates, usually one to three: a linear search over views of
+// their ids beats hashing copies of them. Past kLinearLimit entries an index by id takes over, so
+// a request of thousands of updates stays linear in its size.
 template <class T>
 class SmallIdMap {
  public:
   T* find(std::string_view id) {
+    if (!index_.empty()) {
+      auto it = index_.find(id);
+      return it == index_.end() ? nullptr : &entries_[it->second].second;
+    }
     for (auto& entry : entries_) {
       if (entry.first == id) return &entry.second;
     }
@@ -33,11 +39,18 @@ class SmallIdMap {
   std::pair<T*, bool> try_emplace(std::string_view id, T fresh) {
     if (T* found = find(id)) return {found, false};
     entries_.emplace_back(id, std::move(fresh));
+    if (!index_.empty()) {
+      index_.emplace(id, entries_.size() - 1);
+    } else if (entries_.size() > kLinearLimit) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+    }
     return {&entries_.back().second, true};
   }
 
  private:
+  static constexpr std::size_t kLinearLimit = 32;
   std::vector<std::pair<std::string_view, T>> entries_;
+  std::unordered_map<std::string_view, std::size_t> index_;
 };
 
 void validate_execution_updates(const std::vector<OperationUpdate>& updates) {

@@ -1,8 +1,9 @@
 // parallel and map: the batch coordinator (DESIGN.md §4 Concurrency, SDK-SEMANTICS.md §5, §11.2).
 //
 // The coordinator runs on the thread that called parallel/map: it starts one worker thread for
-// the batch, adds more (up to the concurrency limit) while every worker is waiting on a slow
-// step body or request, and returns once every worker has left. Workers run the items, record
+// the batch, adds more (up to the concurrency limit) while started items wait and no worker has
+// taken one for a while (the workers wait on slow step bodies or requests, or are busy in one
+// long item), and returns once every worker has left. Workers run the items, record
 // each outcome in the item's slot and apply the completion rules themselves. All of an
 // invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies and in-flight
 // checkpoint requests release, so the state, the checkpoint queue, the slots and the counters
@@ -53,11 +54,19 @@ void validate_spec(const detail::BatchSpec& spec) {
   for (const auto& item_name : spec.item_names) detail::validate_name(item_name);
 }
 
-// How long every worker of a batch must have been out of SDK code before the pool adds a thread,
-// and how often the coordinator looks (backing off while nothing needs adding).
+// How long a started item may wait while no worker takes any item before the pool adds a thread,
+// how often the coordinator looks (backing off while nothing needs adding), and how long it waits
+// before trying again after a thread could not be created.
 constexpr std::chrono::microseconds kSpawnAfter{100};
 constexpr std::chrono::microseconds kFirstPoll{100};
 constexpr std::chrono::microseconds kLastPoll{2000};
+constexpr std::chrono::milliseconds kSpawnRetry{10};
+
+std::int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 bool tolerance_exceeded(const CompletionConfig& c, std::size_t failed, std::size_t total) {
   if (c.empty()) return failed > 0;
@@ -281,8 +290,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   std::size_t failed = 0;
   std::optional<CompletionReason> decided;
   std::exception_ptr fatal;
-  // Read by the coordinator without the SDK lock: is a started item waiting for a worker?
+  // Read by the coordinator without the SDK lock: is a started item waiting for a worker, and
+  // when did a worker last take one?
   std::atomic<bool> work_waiting{worker_cap > 0};
+  std::atomic<std::int64_t> last_take_ns{steady_now_ns()};
   auto update_work_waiting = [&] { work_waiting = !decided && !fatal && next < started_count; };
 
   auto stop_running = [&] {
@@ -346,25 +357,37 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
 
   std::mutex pool_mutex;
   std::condition_variable pool_changed;
-  std::size_t live_workers = 0;     // guarded by pool_mutex
-  std::vector<std::size_t> exited;  // workers to join, guarded by pool_mutex
+  std::size_t live_workers = 0;  // guarded by pool_mutex
+  // Thread slots: a slot is free, or holds a live worker, or one that exited and awaits its join.
+  std::vector<std::thread> workers(worker_cap);
+  std::vector<std::size_t> free_slots;  // coordinator only
+  std::vector<std::size_t> exited;      // guarded by pool_mutex; never more than worker_cap
+  free_slots.reserve(worker_cap);
+  exited.reserve(worker_cap);
+  for (std::size_t slot = worker_cap; slot-- > 0;) free_slots.push_back(slot);
   // Workers inside their item loop (guarded by the SDK lock): each of them re-checks for
   // started items under the lock before it leaves, so none is left without a worker.
   std::size_t looping_workers = 0;
-  auto worker = [&](std::size_t self) {
+  std::size_t last_taker = worker_cap;  // the slot of the worker that took the latest item
+  auto worker = [&](std::size_t slot) {
     std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
     detail::current_sdk_lock() = &worker_lock;
     state_->member_begin();
     ++looping_workers;
     while (!decided && !fatal && next < started_count) {
       const std::size_t i = next++;
+      last_take_ns = steady_now_ns();
+      last_taker = slot;
       update_work_waiting();
       run_item(i);
       update_work_waiting();
-      // A worker retires while another one is running SDK code too (short bodies: the threads
-      // would only pass the lock back and forth); the coordinator adds one again when all of
-      // them are waiting.
-      if (looping_workers > 1 && state_->members_active() > 1) break;
+      // A worker retires while another worker of this batch keeps taking items (short items: the
+      // two would only pass the lock back and forth); the coordinator adds one again when started
+      // items wait and nobody takes them.
+      if (looping_workers > 1 && last_taker != slot &&
+          steady_now_ns() - last_take_ns < std::chrono::nanoseconds(kSpawnAfter).count()) {
+        break;
+      }
     }
     --looping_workers;
     state_->member_end();
@@ -372,21 +395,21 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     worker_lock.unlock();
     const std::lock_guard<std::mutex> pool_lock(pool_mutex);
     --live_workers;
-    exited.push_back(self);
+    exited.push_back(slot);
     pool_changed.notify_one();
   };
-  std::vector<std::thread> workers;
   // Starts one more worker; returns why when no thread could be created (the caller then takes
   // back the worker's count with workers_not_launched, holding the SDK lock).
   auto spawn = [&]() -> std::exception_ptr {
+    const std::size_t slot = free_slots.back();
     state_->workers_launched(1);  // counted as running SDK code from the start
     {
       const std::lock_guard<std::mutex> pool_lock(pool_mutex);
       ++live_workers;
     }
     try {
-      const std::size_t self = workers.size();
-      workers.emplace_back(worker, self);
+      workers[slot] = std::thread(worker, slot);
+      free_slots.pop_back();
       return nullptr;
     } catch (...) {
       const std::lock_guard<std::mutex> pool_lock(pool_mutex);
@@ -409,25 +432,33 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   {
     std::unique_lock<std::mutex> pool_lock(pool_mutex);
     auto poll = kFirstPoll;
-    bool can_spawn = true;
+    auto next_spawn_attempt = std::chrono::steady_clock::now();
     for (;;) {
       while (!exited.empty()) {
-        const std::size_t w = exited.back();
+        const std::size_t slot = exited.back();
         exited.pop_back();
         pool_lock.unlock();
-        workers[w].join();  // it has left its loop: a retired worker frees its stack now
+        workers[slot].join();  // it has left its loop: a retired worker frees its stack now
+        free_slots.push_back(slot);
         pool_lock.lock();
       }
       if (live_workers == 0) break;
+      if (live_workers == worker_cap) {
+        pool_changed.wait(pool_lock);  // no room for another worker until one exits
+        continue;
+      }
       if (pool_changed.wait_for(pool_lock, poll) == std::cv_status::no_timeout) continue;
-      if (can_spawn && live_workers < worker_cap && work_waiting &&
-          state_->members_idle_for(kSpawnAfter)) {
+      const auto now = std::chrono::steady_clock::now();
+      const bool stalled = work_waiting && steady_now_ns() - last_take_ns >=
+                                               std::chrono::nanoseconds(kSpawnAfter).count();
+      // A slot can still await its join (a worker that exited just now): no spawn without one.
+      if (stalled && !free_slots.empty() && now >= next_spawn_attempt) {
         pool_lock.unlock();
         if (spawn() != nullptr) {
-          // Fewer threads than asked for only means less overlap; the pool carries on.
+          // Fewer threads than asked for only means less overlap for now; try again later.
           const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
           state_->workers_not_launched(1);
-          can_spawn = false;
+          next_spawn_attempt = now + kSpawnRetry;
         }
         pool_lock.lock();
         poll = kFirstPoll;
@@ -435,9 +466,6 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         poll = std::min(poll * 2, kLastPoll);
       }
     }
-  }
-  for (auto& t : workers) {
-    if (t.joinable()) t.join();
   }
   state_->member_resume();
   lock->lock();

@@ -1,5 +1,6 @@
 #include "execution_state.hpp"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "durable/errors.hpp"
@@ -9,6 +10,8 @@ namespace durable::detail {
 namespace {
 
 constexpr std::int64_t kStatePageSize = 1000;
+// How long a branch's flush() waits for other branches still running SDK code to queue theirs.
+constexpr std::chrono::microseconds kGatherWait{100};
 
 bool starts_with(const std::string& text, std::string_view prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
@@ -166,11 +169,6 @@ void ExecutionState::member_pause() {
 }
 
 void ExecutionState::member_pause_counted() {
-  // Stamped before the count can reach 0, so that a reader seeing 0 never pairs it with an
-  // older stamp.
-  if (active_members_.load() == 1) {
-    idle_since_ns_ = std::chrono::steady_clock::now().time_since_epoch().count();
-  }
   // The last active member leaving SDK code must not leave a waiting flush() behind: with no
   // one left to queue more, one waiter sends what is queued.
   if (--active_members_ == 0 && flush_waiters_ > 0 && !flushing_) flush_done_.notify_one();
@@ -178,13 +176,6 @@ void ExecutionState::member_pause_counted() {
 
 void ExecutionState::workers_not_launched(std::size_t k) {
   for (std::size_t i = 0; i < k; ++i) member_pause_counted();
-}
-
-bool ExecutionState::members_idle_for(std::chrono::nanoseconds d) const {
-  if (active_members_.load() != 0) return false;
-  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return now - idle_since_ns_.load() >=
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(d).count();
 }
 
 void ExecutionState::member_resume() {
@@ -195,13 +186,21 @@ void ExecutionState::flush() {
   // Group commit: parallel/map branches share one request stream. While one branch's request is
   // in flight (the SDK lock released), the others queue their updates and wait; the next request
   // carries all of them. A branch also holds its request back while other branches are running
-  // SDK code, since they are about to queue theirs. A caller returns once everything it saw
-  // queued is acknowledged.
+  // SDK code, since they are about to queue theirs, but for kGatherWait at most: a branch doing
+  // long work between its operations must not delay everyone's request by that long. A caller
+  // returns once everything it saw queued is acknowledged.
   const std::uint64_t target = queued_seq_;
   std::unique_lock<std::mutex>* lock = current_sdk_lock();
   const bool member = current_member_of() == this;
+  std::optional<std::chrono::steady_clock::time_point> gather_until;
+  const auto gathering = [&] {
+    if (!member || active_members_ <= 1) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (!gather_until) gather_until = now + kGatherWait;
+    return now < *gather_until;
+  };
   while (acked_seq_ < target) {
-    if (flushing_ || (member && active_members_ > 1)) {
+    if (flushing_ || gathering()) {
       // Only reachable on a branch thread: another thread holds an unlocked request, or other
       // branches will queue more (the last of them to stop running SDK code wakes one waiter).
       const std::uint64_t generation = wake_generation_;
@@ -210,7 +209,11 @@ void ExecutionState::flush() {
         ++member_flush_waiters_;
       }
       ++flush_waiters_;
-      flush_done_.wait(*lock);
+      if (flushing_) {
+        flush_done_.wait(*lock);
+      } else {
+        flush_done_.wait_until(*lock, *gather_until);
+      }
       --flush_waiters_;
       if (member && wake_generation_ == generation) {
         // Not woken by the end of a request (which counts its waiters active at once, so the

@@ -101,21 +101,16 @@ class ExecutionState {
   std::mutex& sdk_mutex() { return sdk_mutex_; }
 
   // Group-commit bookkeeping of the parallel/map worker threads ("members"), called with the SDK
-  // lock held except member_resume(). A member is active while it runs SDK code or waits for the
-  // lock to do so;
-  // flush() on a member waits while other members are active, because each of them is about
-  // to queue its own updates (or to leave for a step body), so one request carries them all.
+  // lock held except workers_launched() and member_resume(), which only add to atomic counts. A
+  // member is active while it runs SDK code or waits for the lock to do so; flush() on a member
+  // waits (a little) while other members are active, because each of them is about to queue its
+  // own updates (or to leave for a step body), so one request carries them all.
   // `workers_launched(k)`: a coordinator is about to start k workers (active from the start).
   void workers_launched(std::size_t k) { active_members_ += k; }
   // Takes back workers_launched(k) for workers whose thread could not be created.
   void workers_not_launched(std::size_t k);
-  // True when no member has run SDK code for at least `d` (a batch may add a worker then).
-  // Any thread, without the SDK lock.
-  bool members_idle_for(std::chrono::nanoseconds d) const;
-  // Members running SDK code or waiting for the lock to do so (the caller included if a member).
-  std::size_t members_active() const { return active_members_.load(); }
-  // The calling worker thread becomes a member (it was counted by workers_launched) / leaves
-  // for good as its worker ends.
+  // The calling worker thread becomes a member (it was counted by workers_launched) / leaves for
+  // good as its worker ends.
   void member_begin();
   void member_end();
   // The calling thread, if it is a member, stops or resumes running SDK code for a while (a
@@ -174,8 +169,6 @@ class ExecutionState {
   std::condition_variable flush_done_;
   // Members running SDK code (see workers_launched), and flush() callers waiting for a request.
   std::atomic<std::size_t> active_members_{0};
-  // steady_clock time (ns since its epoch) at which active_members_ last dropped to 0, roughly.
-  std::atomic<std::int64_t> idle_since_ns_{0};
   std::size_t flush_waiters_ = 0;
   std::size_t member_flush_waiters_ = 0;  // members among flush_waiters_ not yet counted active
   std::uint64_t wake_generation_ = 0;     // bumped by every end of a request

@@ -149,6 +149,26 @@ TEST_F(CheckpointValidationTest, ParentMustBeAnExistingOrEarlierStartedContext) 
   EXPECT_NO_THROW(checkpoint({step_start("s2", "ctx")}));
 }
 
+TEST_F(CheckpointValidationTest, BatchRulesHoldForLargeRequests) {
+  // Past a few dozen updates the validator indexes the request's ids; the rules stay the same.
+  std::vector<OperationUpdate> updates;
+  for (int i = 0; i < 100; ++i) updates.push_back(step_start("s" + std::to_string(i)));
+  updates.push_back(context_start("late-ctx"));
+  for (int i = 0; i < 50; ++i) updates.push_back(step_start("c" + std::to_string(i), "late-ctx"));
+  auto duplicate = updates;
+  duplicate.push_back(step_start("s7"));
+  expect_rejected(duplicate, "Cannot checkpoint multiple operations with the same ID.");
+  auto early_child = updates;
+  early_child.insert(early_child.begin() + 40, step_start("early", "later-ctx"));
+  early_child.push_back(context_start("later-ctx"));
+  expect_rejected(early_child, "Invalid parent operation id.");
+  auto closed = updates;
+  closed.push_back(step_succeed("s99", "1"));  // START then one close of the same step: allowed
+  EXPECT_NO_THROW(checkpoint(closed));
+  EXPECT_EQ(op("s99").status, OperationStatus::Succeeded);
+  EXPECT_EQ(op("c49").parent_id, std::optional<std::string>("late-ctx"));
+}
+
 // --- per-update rules ---
 
 TEST_F(CheckpointValidationTest, InconsistentMetadata) {

@@ -115,5 +115,66 @@ TEST(BatchPool, SlowBranchesOfANestedBatchOverlapToo) {
   EXPECT_EQ(overlap.peak(), 4);
 }
 
+TEST(BatchPool, ABranchBusyBetweenItsStepsDoesNotHoldBackItsSiblings) {
+  // Branch 0 computes between many short steps (under the SDK lock, with no slow body); branch 1
+  // has one slow step. Branch 1 must get its own thread while branch 0 is still busy, not after.
+  FakeCheckpointClient client;
+  std::atomic<bool> busy_done{false};
+  std::atomic<bool> slow_started_while_busy{false};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    auto r = ctx.parallel<int>(
+        {[&](DurableContext& c) {
+           for (int i = 0; i < 200; ++i) {
+             const auto until = std::chrono::steady_clock::now() + 500us;
+             while (std::chrono::steady_clock::now() < until) {
+             }
+             c.step([](StepContext&) { return 1; });
+           }
+           busy_done = true;
+           return 0;
+         },
+         [&](DurableContext& c) {
+           return c.step([&](StepContext&) {
+             slow_started_while_busy = !busy_done;
+             std::this_thread::sleep_for(50ms);
+             return 1;
+           });
+         }});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({0, 1}));
+  EXPECT_TRUE(slow_started_while_busy.load());
+}
+
+TEST(BatchPool, SiblingsWaitingOnEachOtherThroughStepsMakeProgress) {
+  // Branch 0 polls with steps until branch 1's step has run: with one thread doing branch 0's
+  // loop, branch 1 would only start once branch 0 gave up.
+  FakeCheckpointClient client;
+  std::atomic<bool> flag{false};
+  std::atomic<int> polls{0};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    auto r = ctx.parallel<int>(
+        {[&](DurableContext& c) {
+           for (int i = 0; i < 100000 && !flag; ++i) {
+             c.step([&](StepContext&) {
+               ++polls;
+               std::this_thread::sleep_for(20us);
+               return 0;
+             });
+           }
+           return flag ? 1 : 0;
+         },
+         [&](DurableContext& c) {
+           return c.step([&](StepContext&) {
+             flag = true;
+             return 1;
+           });
+         }});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({1, 1}));
+  EXPECT_LT(polls.load(), 500);  // a second thread within a few hundred microseconds
+}
+
 }  // namespace
 }  // namespace durable

@@ -91,6 +91,24 @@ TEST(CheckpointBatcher, UpperBoundIsNeverBelowTheExactSize) {
   everything.error =
       ErrorObject{std::nullopt, std::nullopt, std::nullopt, std::vector<std::string>{}};
   samples.push_back(everything);
+  // Every member present, every string empty and every integer at its longest: the fixed part.
+  OperationUpdate fixed;
+  fixed.id = "";
+  fixed.parent_id = "";
+  fixed.name = "";
+  fixed.sub_type = "";
+  fixed.type = OperationType::ChainedInvoke;
+  fixed.action = OperationAction::Succeed;
+  fixed.payload = "";
+  fixed.error = ErrorObject{"", "", "", std::vector<std::string>{}};
+  fixed.context_options = ContextOptions{false};
+  fixed.step_options = StepOptions{std::numeric_limits<std::int64_t>::min()};
+  fixed.wait_options = WaitOptions{std::numeric_limits<std::int64_t>::min()};
+  fixed.callback_options = CallbackOptions{std::numeric_limits<std::int64_t>::min(),
+                                           std::numeric_limits<std::int64_t>::min()};
+  fixed.chained_invoke_options = ChainedInvokeOptions{"", ""};
+  EXPECT_LT(CheckpointBatcher::update_size(fixed), 512u);
+  samples.push_back(fixed);
   for (const auto& u : samples) {
     EXPECT_GE(CheckpointBatcher::update_size_bound(u), CheckpointBatcher::update_size(u)) << u.id;
     EXPECT_EQ(CheckpointBatcher::update_size(u), Json(u).dump().size()) << u.id;
