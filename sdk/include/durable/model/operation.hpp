@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "durable/model/boxed.hpp"
 #include "durable/model/enums.hpp"
 #include "durable/model/error_object.hpp"
 #include "durable/model/json.hpp"
@@ -61,12 +62,12 @@ struct Operation {
   Timestamp start_timestamp{};
   std::optional<Timestamp> end_timestamp;
   OperationStatus status = OperationStatus::Started;
-  std::optional<ExecutionDetails> execution_details;
-  std::optional<ContextDetails> context_details;
-  std::optional<StepDetails> step_details;
-  std::optional<WaitDetails> wait_details;
-  std::optional<CallbackDetails> callback_details;
-  std::optional<ChainedInvokeDetails> chained_invoke_details;
+  Boxed<ExecutionDetails> execution_details;
+  Boxed<ContextDetails> context_details;
+  Boxed<StepDetails> step_details;
+  Boxed<WaitDetails> wait_details;
+  Boxed<CallbackDetails> callback_details;
+  Boxed<ChainedInvokeDetails> chained_invoke_details;
 
   friend bool operator==(const Operation&, const Operation&) = default;
 };
