@@ -3,6 +3,7 @@
 // the Service's lock guards it.
 #pragma once
 
+#include <deque>
 #include <vector>
 
 #include "durable/model/api.hpp"
@@ -15,10 +16,11 @@ class History {
  public:
   // Numbers `e` with the next EventId and stores it.
   void append(Event e);
-  const std::vector<Event>& events() const { return events_; }
+  // A deque: a long history grows without copying its events to a larger buffer each time.
+  const std::deque<Event>& events() const { return events_; }
 
  private:
-  std::vector<Event> events_;
+  std::deque<Event> events_;
 };
 
 // An execution-level event (no Id/Name/SubType/ParentId).
