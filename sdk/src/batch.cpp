@@ -1,10 +1,10 @@
 // parallel and map: the batch coordinator (DESIGN.md §4 Concurrency, SDK-SEMANTICS.md §5, §11.2).
 //
-// The coordinator runs on the thread that called parallel/map: it starts one worker thread for
-// the batch, adds more (up to the concurrency limit) while started items wait and no worker has
-// taken one for a while (the workers wait on slow step bodies or requests, or are busy in one
-// long item), and returns once every worker has left. Workers run the items, record
-// each outcome in the item's slot and apply the completion rules themselves. All of an
+// The thread that called parallel/map runs items itself, as the batch's first worker. A monitor
+// thread adds worker threads (up to the concurrency limit) while started items wait and no worker
+// has taken one for a while (the workers wait on slow step bodies or requests, or are busy in one
+// long item); the call returns once every worker has left. Workers run the items, record each
+// outcome in the item's slot and apply the completion rules themselves. All of an
 // invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies and in-flight
 // checkpoint requests release, so the state, the checkpoint queue, the slots and the counters
 // need no locks of their own; only the pool's own bookkeeping has a mutex.
@@ -304,7 +304,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // Runs item i on the calling worker, which holds the SDK lock; returns with it held.
   auto run_item = [&](std::size_t i) {
     Slot& slot = slots[i];
-    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, nullptr};
+    // The calling thread may already run a branch (a nested batch): its scope comes back after.
+    detail::BranchScope* const outer_scope = detail::current_branch();
+    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, outer_scope};
     if (flat) {
       scope.virtual_id = site_of(i).id;
       scope.virtual_parent = context_id_;
@@ -326,7 +328,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       slot.outcome = Outcome::Fatal;
       slot.fatal = std::current_exception();
     }
-    detail::current_branch() = nullptr;
+    detail::current_branch() = outer_scope;
     switch (slot.outcome) {
       case Outcome::Succeeded:
         ++succeeded;
@@ -355,41 +357,49 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
   };
 
+  // The calling thread is the first worker; extra worker threads take slots [0, worker_cap - 1)
+  // and the caller's retirement bookkeeping uses the id after them.
+  const std::size_t extra_cap = worker_cap > 0 ? worker_cap - 1 : 0;
+  const std::size_t caller_id = extra_cap;
   std::mutex pool_mutex;
   std::condition_variable pool_changed;
-  std::size_t live_workers = 0;  // guarded by pool_mutex
-  // Thread slots: a slot is free, or holds a live worker, or one that exited and awaits its join.
-  std::vector<std::thread> workers(worker_cap);
-  std::vector<std::size_t> free_slots;  // coordinator only
-  std::vector<std::size_t> exited;      // guarded by pool_mutex; never more than worker_cap
-  free_slots.reserve(worker_cap);
-  exited.reserve(worker_cap);
-  for (std::size_t slot = worker_cap; slot-- > 0;) free_slots.push_back(slot);
+  std::size_t live_workers = 0;  // extra worker threads, guarded by pool_mutex
+  bool caller_done = false;      // guarded by pool_mutex
+  std::vector<std::thread> workers(extra_cap);
+  std::vector<std::size_t> free_slots;  // monitor only
+  std::vector<std::size_t> exited;      // guarded by pool_mutex; never more than extra_cap
+  free_slots.reserve(workers.size());
+  exited.reserve(workers.size());
+  for (std::size_t slot = workers.size(); slot-- > 0;) free_slots.push_back(slot);
   // Workers inside their item loop (guarded by the SDK lock): each of them re-checks for
   // started items under the lock before it leaves, so none is left without a worker.
   std::size_t looping_workers = 0;
-  std::size_t last_taker = worker_cap;  // the slot of the worker that took the latest item
-  auto worker = [&](std::size_t slot) {
-    std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
-    detail::current_sdk_lock() = &worker_lock;
-    state_->member_begin();
+  std::size_t last_taker = worker_cap;  // the id of the worker that took the latest item
+  // Runs items on the calling thread, which holds the SDK lock, until none is left for it.
+  auto item_loop = [&](std::size_t id) {
     ++looping_workers;
     while (!decided && !fatal && next < started_count) {
       const std::size_t i = next++;
       last_take_ns = steady_now_ns();
-      last_taker = slot;
+      last_taker = id;
       update_work_waiting();
       run_item(i);
       update_work_waiting();
       // A worker retires while another worker of this batch keeps taking items (short items: the
-      // two would only pass the lock back and forth); the coordinator adds one again when started
+      // two would only pass the lock back and forth); the monitor adds one again when started
       // items wait and nobody takes them.
-      if (looping_workers > 1 && last_taker != slot &&
+      if (looping_workers > 1 && last_taker != id &&
           steady_now_ns() - last_take_ns < std::chrono::nanoseconds(kSpawnAfter).count()) {
         break;
       }
     }
     --looping_workers;
+  };
+  auto worker = [&](std::size_t slot) {
+    std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
+    detail::current_sdk_lock() = &worker_lock;
+    state_->member_begin();
+    item_loop(slot);
     state_->member_end();
     detail::current_sdk_lock() = nullptr;
     worker_lock.unlock();
@@ -398,8 +408,8 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     exited.push_back(slot);
     pool_changed.notify_one();
   };
-  // Starts one more worker; returns why when no thread could be created (the caller then takes
-  // back the worker's count with workers_not_launched, holding the SDK lock).
+  // Starts one more worker (monitor only); returns why when no thread could be created (the
+  // caller then takes back the worker's count with workers_not_launched, holding the SDK lock).
   auto spawn = [&]() -> std::exception_ptr {
     const std::size_t slot = free_slots.back();
     state_->workers_launched(1);  // counted as running SDK code from the start
@@ -417,19 +427,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       return std::current_exception();
     }
   };
-
-  if (worker_cap > 0) {
-    if (std::exception_ptr error = spawn()) {
-      // No thread at all: the batch cannot run as asked.
-      state_->workers_not_launched(1);
-      fatal = error;
-    }
-  }
-  // The coordinator runs no SDK code while it waits, so a branch thread running a nested batch
-  // does not hold its siblings' requests back (see ExecutionState::flush()).
-  state_->member_pause();
-  lock->unlock();
-  {
+  // The monitor adds workers while started items wait and nobody takes them, joins the ones that
+  // exit, and leaves once the caller is done with its own items and no worker is left.
+  auto monitor = [&] {
     std::unique_lock<std::mutex> pool_lock(pool_mutex);
     auto poll = kFirstPoll;
     auto next_spawn_attempt = std::chrono::steady_clock::now();
@@ -442,8 +442,8 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         free_slots.push_back(slot);
         pool_lock.lock();
       }
-      if (live_workers == 0) break;
-      if (live_workers == worker_cap) {
+      if (caller_done && live_workers == 0) break;
+      if (free_slots.empty()) {
         pool_changed.wait(pool_lock);  // no room for another worker until one exits
         continue;
       }
@@ -466,8 +466,41 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         poll = std::min(poll * 2, kLastPoll);
       }
     }
+  };
+
+  // With a limit of one there is nothing to add: the caller runs every item itself. Without a
+  // monitor thread (none could be created) the batch still runs, on the caller alone.
+  std::thread monitor_thread;
+  if (extra_cap > 0) {
+    try {
+      monitor_thread = std::thread(monitor);
+    } catch (...) {
+    }
   }
-  state_->member_resume();
+  // The caller takes part in group commit as a worker would (a branch thread running a nested
+  // batch already does).
+  const bool caller_was_member = state_->is_member();
+  if (!caller_was_member) {
+    state_->workers_launched(1);
+    state_->member_begin();
+  }
+  item_loop(caller_id);
+  if (caller_was_member) {
+    state_->member_pause();
+  } else {
+    state_->member_end();
+  }
+  lock->unlock();
+  {
+    const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+    caller_done = true;
+    pool_changed.notify_one();
+  }
+  if (monitor_thread.joinable()) monitor_thread.join();
+  for (auto& t : workers) {
+    if (t.joinable()) t.join();
+  }
+  if (caller_was_member) state_->member_resume();
   lock->lock();
 
   if (fatal) {

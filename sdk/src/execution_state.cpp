@@ -159,6 +159,8 @@ void ExecutionState::checkpoint(OperationUpdate update) {
 
 void ExecutionState::member_begin() { current_member_of() = this; }
 
+bool ExecutionState::is_member() const { return current_member_of() == this; }
+
 void ExecutionState::member_end() {
   current_member_of() = nullptr;
   member_pause_counted();

@@ -117,6 +117,8 @@ class ExecutionState {
   // step body, a wait for nested workers, a request in flight). No-ops on other threads.
   void member_pause();
   void member_resume();
+  // Whether the calling thread is a member (a worker thread of a batch of this invocation).
+  bool is_member() const;
 
   // Entry check of every SDK call: on the owning thread or a branch thread of this invocation,
   // and not after the invocation (or, on a branch thread, the branch) ended.

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -242,6 +243,54 @@ TEST(Parallel, EarlyCompletionStopsStragglersAndReportsThemStarted) {
   if (slow_step != nullptr) {
     EXPECT_NE(slow_step->status, OperationStatus::Succeeded);
   }
+}
+
+TEST(Parallel, WithALimitOfOneEveryBranchRunsOnTheCallingThread) {
+  FakeCheckpointClient client;
+  std::set<std::thread::id> body_threads;
+  std::thread::id handler_thread;
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    handler_thread = std::this_thread::get_id();
+    auto r = ctx.map(
+        std::vector<int>{1, 2, 3},
+        [&](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
+          return c.step([&, v](StepContext&) {
+            body_threads.insert(std::this_thread::get_id());
+            return v;
+          });
+        },
+        "map", {.max_concurrency = 1});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({1, 2, 3}));
+  EXPECT_EQ(body_threads, std::set<std::thread::id>{handler_thread});
+}
+
+TEST(Parallel, ABranchThatRanANestedBatchStillSuspendsAloneAfterIt) {
+  // Branch 0 runs a nested map on its own thread (limit 1), then waits: only branch 0 suspends,
+  // and branch 1 still finishes in the same invocation.
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    auto r = ctx.parallel<int>(
+        {[](DurableContext& c) {
+           auto inner = c.map(
+               std::vector<int>{1, 2},
+               [](DurableContext& i, const int& v, std::size_t, const std::vector<int>&) {
+                 return i.step([v](StepContext&) { return v; });
+               },
+               "inner", {.max_concurrency = 1});
+           c.wait(Duration::from_seconds(1), "pause");
+           return static_cast<int>(inner.get_results().size());
+         },
+         [](DurableContext& c) { return c.step([](StepContext&) { return 7; }); }},
+        "outer", {.max_concurrency = 1});
+    return Json(r.get_results());
+  };
+  auto first = run_invocation(handler, client.next_input(), client);
+  ASSERT_EQ(first.status, InvocationStatus::Pending);
+  const Operation* branch1 = client.find(operation_id(kId1, 1));
+  ASSERT_NE(branch1, nullptr);
+  EXPECT_EQ(branch1->status, OperationStatus::Succeeded);
 }
 
 TEST(Parallel, NestedParallelInsideBranch) {

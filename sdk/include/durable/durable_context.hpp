@@ -306,12 +306,12 @@ class DurableContext {
   // operations name the outer context as ParentId (ids unchanged), and replay of an unfinished
   // batch re-runs finished branches over their checkpoints. A
   // failing branch does not make the call throw: inspect the BatchResult or throw_if_error().
-  // Concurrency: branches start in index order on SDK-owned threads, at most
-  // config.max_concurrency at once; a branch that suspends frees its slot. The threads are a
-  // pool that starts with one and adds one (up to the limit) whenever all of them have waited
-  // about 100 µs on step bodies or requests, so short bodies run back to back without passing
-  // the SDK lock between threads while slow ones overlap; branches finishing together share
-  // checkpoint requests. Once
+  // Concurrency: branches start in index order, at most config.max_concurrency at once; a
+  // branch that suspends frees its slot. The calling thread runs branches itself, and SDK-owned
+  // threads join it (up to the limit) whenever a started branch has waited about 100 µs with no
+  // thread free to take it, so short bodies run back to back without passing the SDK lock
+  // between threads while slow ones overlap; branches finishing together share checkpoint
+  // requests. Once
   // config.completion_config decides (see CompletionConfig), no further branch starts and
   // running ones are asked to stop (StepContext::stop_token()); anything they checkpoint after
   // that is dropped, and they are reported STARTED. Every branch thread is joined before this
