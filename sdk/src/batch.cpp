@@ -275,11 +275,11 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   } registration{own_lock.has_value()};
 
   // Items start in index order with at most `limit` in flight: the first min(limit, n) count as
-  // started at once, and each item that ends (or suspends) starts the next one. They run on a
-  // pool of worker threads that grows on demand, up to min(limit, n): one worker to begin with,
-  // and one more whenever every worker has been out of SDK code (in a step body, or waiting for
-  // a checkpoint) for kSpawnAfter. Short bodies thus run back to back on one thread instead of
-  // passing the SDK lock between threads at every step, while slow bodies still overlap.
+  // started at once, and each item that ends (or suspends) starts the next one. The calling
+  // thread runs them, joined by up to min(limit, n) - 1 worker threads that a monitor adds while
+  // started items wait and no worker has taken one for kSpawnAfter. Short bodies thus run back to
+  // back on one thread instead of passing the SDK lock between threads at every step, while slow
+  // bodies still overlap.
   const std::size_t limit = std::max<std::size_t>(1, spec.max_concurrency.value_or(n));
   const std::size_t worker_cap = std::min(limit, n);
   std::vector<Slot> slots(n);
@@ -296,6 +296,12 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   std::atomic<std::int64_t> last_take_ns{steady_now_ns()};
   auto update_work_waiting = [&] { work_waiting = !decided && !fatal && next < started_count; };
 
+  // The branch of this invocation whose code runs this batch, if any: stopping it stops the items.
+  detail::BranchScope* const enclosing_scope =
+      detail::current_branch() && detail::current_branch()->state == state_.get()
+          ? detail::current_branch()
+          : nullptr;
+
   auto stop_running = [&] {
     for (auto& slot : slots) {
       if (slot.started && slot.outcome == Outcome::Running) slot.stop.request_stop();
@@ -305,8 +311,8 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   auto run_item = [&](std::size_t i) {
     Slot& slot = slots[i];
     // The calling thread may already run a branch (a nested batch): its scope comes back after.
-    detail::BranchScope* const outer_scope = detail::current_branch();
-    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, outer_scope};
+    detail::BranchScope* const previous_scope = detail::current_branch();
+    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, enclosing_scope};
     if (flat) {
       scope.virtual_id = site_of(i).id;
       scope.virtual_parent = context_id_;
@@ -328,7 +334,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       slot.outcome = Outcome::Fatal;
       slot.fatal = std::current_exception();
     }
-    detail::current_branch() = outer_scope;
+    detail::current_branch() = previous_scope;
     switch (slot.outcome) {
       case Outcome::Succeeded:
         ++succeeded;
@@ -378,29 +384,42 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // Runs items on the calling thread, which holds the SDK lock, until none is left for it.
   auto item_loop = [&](std::size_t id) {
     ++looping_workers;
-    while (!decided && !fatal && next < started_count) {
-      const std::size_t i = next++;
-      last_take_ns = steady_now_ns();
-      last_taker = id;
-      update_work_waiting();
-      run_item(i);
-      update_work_waiting();
-      // A worker retires while another worker of this batch keeps taking items (short items: the
-      // two would only pass the lock back and forth); the monitor adds one again when started
-      // items wait and nobody takes them.
-      if (looping_workers > 1 && last_taker != id &&
-          steady_now_ns() - last_take_ns < std::chrono::nanoseconds(kSpawnAfter).count()) {
-        break;
+    try {
+      while (!decided && !fatal && next < started_count) {
+        const std::size_t i = next++;
+        last_take_ns = steady_now_ns();
+        last_taker = id;
+        update_work_waiting();
+        run_item(i);
+        update_work_waiting();
+        // A worker thread retires while another worker of this batch keeps taking items (short
+        // items: the two would only pass the lock back and forth); the monitor adds one again
+        // when started items wait and nobody takes them. The caller never retires: the monitor
+        // has no thread slot for its place.
+        if (id != caller_id && looping_workers > 1 && last_taker != id &&
+            steady_now_ns() - last_take_ns < std::chrono::nanoseconds(kSpawnAfter).count()) {
+          break;
+        }
       }
+    } catch (...) {
+      // Only the bookkeeping around an item can throw (run_item catches what items throw),
+      // e.g. bad_alloc: the batch cannot go on.
+      if (!fatal) fatal = std::current_exception();
+      stop_running();
+      update_work_waiting();
     }
     --looping_workers;
   };
+  // Workers spawned but not yet in their loop: while one is still starting, the monitor does not
+  // add another (the lock may simply be busy, and would be for every new thread too).
+  std::atomic<std::size_t> starting_workers{0};
   auto worker = [&](std::size_t slot) {
     std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
     detail::current_sdk_lock() = &worker_lock;
-    state_->member_begin();
+    const auto* previous_membership = state_->member_begin();
+    --starting_workers;
     item_loop(slot);
-    state_->member_end();
+    state_->member_end(previous_membership);
     detail::current_sdk_lock() = nullptr;
     worker_lock.unlock();
     const std::lock_guard<std::mutex> pool_lock(pool_mutex);
@@ -413,6 +432,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   auto spawn = [&]() -> std::exception_ptr {
     const std::size_t slot = free_slots.back();
     state_->workers_launched(1);  // counted as running SDK code from the start
+    ++starting_workers;
     {
       const std::lock_guard<std::mutex> pool_lock(pool_mutex);
       ++live_workers;
@@ -422,6 +442,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       free_slots.pop_back();
       return nullptr;
     } catch (...) {
+      --starting_workers;
       const std::lock_guard<std::mutex> pool_lock(pool_mutex);
       --live_workers;
       return std::current_exception();
@@ -452,7 +473,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       const bool stalled = work_waiting && steady_now_ns() - last_take_ns >=
                                                std::chrono::nanoseconds(kSpawnAfter).count();
       // A slot can still await its join (a worker that exited just now): no spawn without one.
-      if (stalled && !free_slots.empty() && now >= next_spawn_attempt) {
+      if (stalled && !free_slots.empty() && starting_workers == 0 && now >= next_spawn_attempt) {
         pool_lock.unlock();
         if (spawn() != nullptr) {
           // Fewer threads than asked for only means less overlap for now; try again later.
@@ -480,15 +501,16 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // The caller takes part in group commit as a worker would (a branch thread running a nested
   // batch already does).
   const bool caller_was_member = state_->is_member();
+  const detail::ExecutionState* previous_membership = nullptr;
   if (!caller_was_member) {
     state_->workers_launched(1);
-    state_->member_begin();
+    previous_membership = state_->member_begin();
   }
   item_loop(caller_id);
   if (caller_was_member) {
     state_->member_pause();
   } else {
-    state_->member_end();
+    state_->member_end(previous_membership);
   }
   lock->unlock();
   {

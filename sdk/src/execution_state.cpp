@@ -137,9 +137,8 @@ void ExecutionState::merge(std::vector<Operation>&& operations) {
 namespace {
 // A straggler of a completed batch must not record anything more.
 void drop_if_stopped(const ExecutionState* state) {
-  if (const BranchScope* scope = current_branch();
-      scope && scope->state == state && scope->stop.stop_requested()) {
-    throw BranchStopped{};
+  if (const BranchScope* scope = current_branch(); scope && scope->state == state) {
+    if (scope->stopped()) throw BranchStopped{};
   }
 }
 }  // namespace
@@ -157,12 +156,16 @@ void ExecutionState::checkpoint(OperationUpdate update) {
   flush();
 }
 
-void ExecutionState::member_begin() { current_member_of() = this; }
+const ExecutionState* ExecutionState::member_begin() {
+  const ExecutionState* previous = current_member_of();
+  current_member_of() = this;
+  return previous;
+}
 
 bool ExecutionState::is_member() const { return current_member_of() == this; }
 
-void ExecutionState::member_end() {
-  current_member_of() = nullptr;
+void ExecutionState::member_end(const ExecutionState* previous) {
+  current_member_of() = previous;
   member_pause_counted();
 }
 
@@ -318,7 +321,7 @@ void ExecutionState::rethrow_if_terminated() const {
   if (termination_ != Termination::None) std::rethrow_exception(sticky_);
   if (const BranchScope* scope = current_branch(); scope && scope->state == this) {
     if (scope->suspended) throw SuspendExecution{};
-    if (scope->stop.stop_requested()) throw BranchStopped{};
+    if (scope->stopped()) throw BranchStopped{};
   }
 }
 

@@ -42,11 +42,21 @@ struct BranchScope {
   const class ExecutionState* state = nullptr;
   std::stop_token stop;
   bool suspended = false;
-  BranchScope* outer = nullptr;  // the scope this thread had before (always null today)
+  // The scope of the branch whose code started this item's batch (a nested batch), or null: a
+  // stop of any enclosing branch stops this item too.
+  BranchScope* outer = nullptr;
   // Set for a FLAT branch: updates whose ParentId would be the branch's own (virtual, never
   // checkpointed) context id name `virtual_parent`, the batch context, instead.
   std::optional<std::string> virtual_id{};
   std::optional<std::string> virtual_parent{};
+
+  // Whether this branch or one enclosing it was asked to stop.
+  bool stopped() const {
+    for (const BranchScope* s = this; s != nullptr; s = s->outer) {
+      if (s->stop.stop_requested()) return true;
+    }
+    return false;
+  }
 };
 
 // Why the invocation is ending early; later outcomes only replace weaker ones
@@ -110,9 +120,11 @@ class ExecutionState {
   // Takes back workers_launched(k) for workers whose thread could not be created.
   void workers_not_launched(std::size_t k);
   // The calling worker thread becomes a member (it was counted by workers_launched) / leaves for
-  // good as its worker ends.
-  void member_begin();
-  void member_end();
+  // good as its worker ends. member_begin returns the membership the thread had (another
+  // invocation's, when a step body of one runs a whole other invocation), which member_end
+  // restores.
+  const ExecutionState* member_begin();
+  void member_end(const ExecutionState* previous);
   // The calling thread, if it is a member, stops or resumes running SDK code for a while (a
   // step body, a wait for nested workers, a request in flight). No-ops on other threads.
   void member_pause();

@@ -1,6 +1,7 @@
 // Boxed<T>: std::optional's behaviour with the value on the heap, and the size it buys Operation.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,12 @@ TEST(Boxed, BehavesLikeAnOptional) {
   EXPECT_EQ(text, std::string("abc"));
   EXPECT_EQ(text.value_or("fallback"), "abc");
 
+  text = {};  // as with std::optional: empties it
+  EXPECT_FALSE(text.has_value());
+  text = std::string("abc");
+  EXPECT_EQ(*std::move(text), "abc");
+  Boxed<std::unique_ptr<int>> move_only = std::make_unique<int>(5);
+  EXPECT_EQ(*std::move(move_only).value_or(nullptr), 5);
   text.emplace(2, 'x');
   EXPECT_EQ(*text, "xx");
   text = std::nullopt;

@@ -176,5 +176,37 @@ TEST(BatchPool, SiblingsWaitingOnEachOtherThroughStepsMakeProgress) {
   EXPECT_LT(polls.load(), 500);  // a second thread within a few hundred microseconds
 }
 
+TEST(BatchPool, StoppingABranchStopsTheBatchItRuns) {
+  // Branch 0 runs a nested map of slow items; branch 1 succeeds at once, which completes the
+  // parallel (first successful): branch 0 is stopped, and with it the items of its nested map.
+  FakeCheckpointClient client;
+  std::atomic<int> inner_runs{0};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    auto r = ctx.parallel<int>(
+        {[&](DurableContext& c) {
+           std::vector<int> items(50, 0);
+           auto inner = c.map(
+               items,
+               [&](DurableContext& i, const int&, std::size_t, const std::vector<int>&) {
+                 return i.step([&](StepContext&) {
+                   ++inner_runs;
+                   std::this_thread::sleep_for(2ms);
+                   return 1;
+                 });
+               },
+               "inner", {.max_concurrency = 1});
+           return static_cast<int>(inner.get_results().size());
+         },
+         [](DurableContext& c) { return c.step([](StepContext&) { return 7; }); }},
+        "outer", {.completion_config = CompletionConfig::first_successful()});
+    return Json{{"reason", std::string(to_string(r.completion_reason()))},
+                {"results", r.get_results()}};
+  };
+  const Json out = run_ok(client, handler);
+  EXPECT_EQ(out["reason"], "MIN_SUCCESSFUL_REACHED");
+  EXPECT_EQ(out["results"], Json({7}));
+  EXPECT_LT(inner_runs.load(), 25);  // not all 50: the nested items saw the stop
+}
+
 }  // namespace
 }  // namespace durable

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace durable {
@@ -39,26 +40,26 @@ class Boxed {
     ptr_.reset();
     return *this;
   }
-  Boxed& operator=(const T& value) {
-    assign(&value);
-    return *this;
-  }
-  Boxed& operator=(T&& value) {
+  // Templates, as std::optional's are, so that `boxed = {}` picks the move assignment from an
+  // empty Boxed (it empties the value) instead of being ambiguous.
+  template <class U>
+    requires std::is_same_v<std::remove_cvref_t<U>, T>
+  Boxed& operator=(U&& value) {
     if (ptr_) {
-      *ptr_ = std::move(value);
+      *ptr_ = std::forward<U>(value);
     } else {
-      ptr_ = std::make_unique<T>(std::move(value));
+      ptr_ = std::make_unique<T>(std::forward<U>(value));
     }
     return *this;
   }
-  Boxed& operator=(const std::optional<T>& value) {
-    assign(value ? &*value : nullptr);
-    return *this;
-  }
-  Boxed& operator=(std::optional<T>&& value) {
-    if (value) return *this = std::move(*value);
-    ptr_.reset();
-    return *this;
+  template <class O>
+    requires std::is_same_v<std::remove_cvref_t<O>, std::optional<T>>
+  Boxed& operator=(O&& value) {
+    if (!value) {
+      ptr_.reset();
+      return *this;
+    }
+    return *this = *std::forward<O>(value);
   }
 
   template <class... Args>
@@ -70,8 +71,9 @@ class Boxed {
 
   bool has_value() const noexcept { return ptr_ != nullptr; }
   explicit operator bool() const noexcept { return ptr_ != nullptr; }
-  T& operator*() { return *ptr_; }
-  const T& operator*() const { return *ptr_; }
+  T& operator*() & { return *ptr_; }
+  const T& operator*() const& { return *ptr_; }
+  T&& operator*() && { return std::move(*ptr_); }
   T* operator->() { return ptr_.get(); }
   const T* operator->() const { return ptr_.get(); }
   T& value() {
@@ -83,8 +85,12 @@ class Boxed {
     return *ptr_;
   }
   template <class U>
-  T value_or(U&& fallback) const {
+  T value_or(U&& fallback) const& {
     return ptr_ ? *ptr_ : static_cast<T>(std::forward<U>(fallback));
+  }
+  template <class U>
+  T value_or(U&& fallback) && {
+    return ptr_ ? std::move(*ptr_) : static_cast<T>(std::forward<U>(fallback));
   }
 
   // The value as a std::optional (a copy).
