@@ -193,14 +193,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       std::optional<std::string> payload = body(item, i);
       run.succeeded();
       return payload;
-    } catch (const SerDesError& e) {
-      run.failed(std::current_exception());
-      state_->fail_serdes(e);
     } catch (...) {
-      run.failed(std::current_exception());
       // Suspension, a stopped straggler or a fatal condition pass through unchanged.
-      state_->rethrow_if_terminated();
-      throw ChildContextError(detail::error_object_from(std::current_exception()));
+      throw ChildContextError(detail::user_code_failed(*state_, run));
     }
   };
 
@@ -427,9 +422,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     exited.push_back(slot);
     pool_changed.notify_one();
   };
-  // Starts one more worker (monitor only); returns why when no thread could be created (the
-  // caller then takes back the worker's count with workers_not_launched, holding the SDK lock).
-  auto spawn = [&]() -> std::exception_ptr {
+  // Starts one more worker (monitor only, not holding pool_mutex); false when no thread could be
+  // created.
+  auto spawn = [&]() -> bool {
     const std::size_t slot = free_slots.back();
     state_->workers_launched(1);  // counted as running SDK code from the start
     ++starting_workers;
@@ -440,12 +435,16 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     try {
       workers[slot] = std::thread(worker, slot);
       free_slots.pop_back();
-      return nullptr;
+      return true;
     } catch (...) {
       --starting_workers;
-      const std::lock_guard<std::mutex> pool_lock(pool_mutex);
-      --live_workers;
-      return std::current_exception();
+      {
+        const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+        --live_workers;
+      }
+      const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
+      state_->worker_not_launched();
+      return false;
     }
   };
   // The monitor adds workers while started items wait and nobody takes them, joins the ones that
@@ -472,15 +471,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       const auto now = std::chrono::steady_clock::now();
       const bool stalled = work_waiting && steady_now_ns() - last_take_ns >=
                                                std::chrono::nanoseconds(kSpawnAfter).count();
-      // A slot can still await its join (a worker that exited just now): no spawn without one.
-      if (stalled && !free_slots.empty() && starting_workers == 0 && now >= next_spawn_attempt) {
+      if (stalled && starting_workers == 0 && now >= next_spawn_attempt) {
         pool_lock.unlock();
-        if (spawn() != nullptr) {
-          // Fewer threads than asked for only means less overlap for now; try again later.
-          const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
-          state_->workers_not_launched(1);
-          next_spawn_attempt = now + kSpawnRetry;
-        }
+        // Fewer threads than asked for only means less overlap for now; try again later.
+        if (!spawn()) next_spawn_attempt = now + kSpawnRetry;
         pool_lock.lock();
         poll = kFirstPoll;
       } else {

@@ -178,14 +178,9 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
       // Other branches' SDK code may run while this body does (parallel/map).
       detail::SdkLockRelease unlocked(*state_);
       payload = body(step_context);
-    } catch (const SerDesError& e) {
-      run.failed(std::current_exception());
-      state_->fail_serdes(e);
     } catch (...) {
-      run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the body wins.
-      state_->rethrow_if_terminated();
-      return fail_attempt(detail::error_object_from(std::current_exception()), attempt);
+      return fail_attempt(detail::user_code_failed(*state_, run), attempt);
     }
     run.succeeded();
   }
@@ -273,14 +268,9 @@ detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail:
                               context_id_, std::nullopt, child_replaying);
   try {
     out = body(child);
-  } catch (const SerDesError& e) {
-    run.failed(std::current_exception());
-    state_->fail_serdes(e);
   } catch (...) {
-    run.failed(std::current_exception());
-    state_->rethrow_if_terminated();
+    const ErrorObject error = detail::user_code_failed(*state_, run);
     if (rebuild) throw;  // the context already succeeded; nothing may be checkpointed for it
-    const ErrorObject error = detail::error_object_from(std::current_exception());
     OperationUpdate fail = make_update(site, context_id_, OperationType::Context,
                                        OperationAction::Fail, sub_type);
     fail.error = error;

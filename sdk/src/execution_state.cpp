@@ -179,10 +179,6 @@ void ExecutionState::member_pause_counted() {
   if (--active_members_ == 0 && flush_waiters_ > 0 && !flushing_) flush_done_.notify_one();
 }
 
-void ExecutionState::workers_not_launched(std::size_t k) {
-  for (std::size_t i = 0; i < k; ++i) member_pause_counted();
-}
-
 void ExecutionState::member_resume() {
   if (current_member_of() == this) ++active_members_;
 }

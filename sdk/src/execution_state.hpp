@@ -117,8 +117,8 @@ class ExecutionState {
   // own updates (or to leave for a step body), so one request carries them all.
   // `workers_launched(k)`: a coordinator is about to start k workers (active from the start).
   void workers_launched(std::size_t k) { active_members_ += k; }
-  // Takes back workers_launched(k) for workers whose thread could not be created.
-  void workers_not_launched(std::size_t k);
+  // Takes back workers_launched(1) for a worker whose thread could not be created.
+  void worker_not_launched() { member_pause_counted(); }
   // The calling worker thread becomes a member (it was counted by workers_launched) / leaves for
   // good as its worker ends. member_begin returns the membership the thread had (another
   // invocation's, when a step body of one runs a whole other invocation), which member_end

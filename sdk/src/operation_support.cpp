@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "durable/errors.hpp"
+#include "error_conversion.hpp"
 #include "execution_state.hpp"
 #include "plugin_dispatcher.hpp"
 
@@ -67,6 +68,19 @@ std::string derived_name(const std::optional<std::string>& name, std::string_vie
 
 ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback) {
   return stored ? *stored : fallback;
+}
+
+ErrorObject user_code_failed(ExecutionState& state, UserFunctionRun& run) {
+  const std::exception_ptr thrown = std::current_exception();
+  run.failed(thrown);
+  try {
+    throw;
+  } catch (const SerDesError& e) {
+    state.fail_serdes(e);
+  } catch (...) {
+  }
+  state.rethrow_if_terminated();
+  return error_object_from(thrown);
 }
 
 OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,

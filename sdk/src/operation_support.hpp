@@ -14,6 +14,7 @@
 namespace durable::detail {
 
 class ExecutionState;
+class UserFunctionRun;
 
 // The service's upper bound for WaitSeconds and NextAttemptDelaySeconds (366 days).
 inline constexpr std::int64_t kMaxDelaySeconds = 31'622'400;
@@ -32,6 +33,12 @@ std::optional<std::string> normalized(const OperationName& name);
 std::string derived_name(const std::optional<std::string>& name, std::string_view suffix);
 
 ErrorObject stored_or(const std::optional<ErrorObject>& stored, const ErrorObject& fallback);
+
+// Call from a catch (...) handler around user code (a body, a check, a branch) run under `run`:
+// reports the failure to the plugins, makes a SerDesError fatal for the invocation, rethrows a
+// termination raised meanwhile (suspension, stop, fatal error), and otherwise returns the error
+// to record for the operation.
+ErrorObject user_code_failed(ExecutionState& state, UserFunctionRun& run);
 
 OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,
                             OperationType type, OperationAction action, std::string_view sub_type);

@@ -77,14 +77,9 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
       // As for a step body: other branches' SDK code may run while the check does.
       detail::SdkLockRelease unlocked(*state_);
       outcome = body(stored_state, check_context);
-    } catch (const SerDesError& e) {
-      run.failed(std::current_exception());
-      state_->fail_serdes(e);
     } catch (...) {
-      run.failed(std::current_exception());
       // A suspension or fatal error raised through another context inside the check wins.
-      state_->rethrow_if_terminated();
-      const ErrorObject error = detail::error_object_from(std::current_exception());
+      const ErrorObject error = detail::user_code_failed(*state_, run);
       OperationUpdate fail = update(OperationAction::Fail);
       fail.error = error;
       state_->checkpoint(std::move(fail));
