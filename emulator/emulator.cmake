@@ -26,7 +26,8 @@ durable_cc_library(NAME emulator
     src/operations/chained_invoke.cpp
     src/service.cpp
     src/executor.cpp
-  PUBLIC_DEPS durable::model Threads::Threads)
+  PUBLIC_DEPS durable::model Threads::Threads
+  PRIVATE_DEPS OpenSSL::Crypto)
 
 # durable::emulator_http — the emulator over HTTP (Lambda rest-json routes + Invoke). A separate
 # target so the core emulator never links cpp-httplib; Debian's httplib is a compiled library,
@@ -41,9 +42,12 @@ if(TARGET PkgConfig::HTTPLIB)
     SRCS
       src/http/url_codec.cpp
       src/http/error_response.cpp
+      src/http/request_guard.cpp
+      src/http/request_threads.cpp
+      src/http/client_connection.cpp
       src/http/driver.cpp
       src/http/runtime_api.cpp
       src/http/http_server.cpp
     PUBLIC_DEPS durable::emulator
-    PRIVATE_DEPS PkgConfig::HTTPLIB)
+    PRIVATE_DEPS PkgConfig::HTTPLIB spdlog::spdlog)
 endif()

@@ -67,7 +67,9 @@ void rotate_token(ExecutionRecord& exec) {
   }
   InvocationInFlight& invocation = *exec.in_flight;
   if (invocation.token_prefix.empty()) {
-    invocation.token_prefix = checkpoint_token_prefix(exec.arn, invocation.invocation_id);
+    // A new secret per invocation: the request id alone is visible in the History.
+    invocation.token_prefix =
+        checkpoint_token_prefix(exec.arn, invocation.invocation_id, new_token_key());
   }
   exec.current_token = make_checkpoint_token(invocation.token_prefix, exec.token_sequence);
 }

@@ -20,7 +20,8 @@ namespace durable::emulator::detail {
 struct InvocationInFlight {
   std::string request_id;
   std::string invocation_id;
-  // checkpoint_token_prefix(arn, invocation_id), made at the invocation's first checkpoint.
+  // checkpoint_token_prefix(arn, invocation_id, key) with a fresh random key, made at the
+  // invocation's first token.
   std::string token_prefix;
   Timestamp start{};
   // Set when a simulated crash (Service::inject_checkpoint_fault) lost this invocation at that

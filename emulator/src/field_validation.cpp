@@ -58,10 +58,13 @@ void check_delay(const Field& field, const std::optional<std::int64_t>& seconds)
   }
 }
 
+// DurationSeconds: a model `integer` (32 bits) of at least 0. The upper bound also keeps the
+// seconds-to-milliseconds conversion of a timer from overflowing.
 template <class Field>
-void check_non_negative(const Field& field, const std::optional<std::int64_t>& seconds) {
-  if (seconds && *seconds < 0) {
-    bad_field(field(), "must be at least 0, got " + std::to_string(*seconds) + ".");
+void check_duration(const Field& field, const std::optional<std::int64_t>& seconds) {
+  if (seconds && (*seconds < 0 || *seconds > kMaxDurationSeconds)) {
+    bad_field(field(),
+              "must be between 0 and 2147483647 seconds, got " + std::to_string(*seconds) + ".");
   }
 }
 
@@ -107,10 +110,10 @@ void validate_update_fields(const std::vector<OperationUpdate>& updates) {
     if (u.wait_options)
       check_delay([&] { return at() + "WaitOptions.WaitSeconds"; }, u.wait_options->wait_seconds);
     if (u.callback_options) {
-      check_non_negative([&] { return at() + "CallbackOptions.TimeoutSeconds"; },
-                         u.callback_options->timeout_seconds);
-      check_non_negative([&] { return at() + "CallbackOptions.HeartbeatTimeoutSeconds"; },
-                         u.callback_options->heartbeat_timeout_seconds);
+      check_duration([&] { return at() + "CallbackOptions.TimeoutSeconds"; },
+                     u.callback_options->timeout_seconds);
+      check_duration([&] { return at() + "CallbackOptions.HeartbeatTimeoutSeconds"; },
+                     u.callback_options->heartbeat_timeout_seconds);
     }
     if (u.chained_invoke_options) {
       const auto& o = *u.chained_invoke_options;

@@ -13,6 +13,8 @@ namespace durable::emulator::detail {
 
 inline constexpr std::size_t kMaxPayloadChars = 6291456;
 inline constexpr std::int64_t kMaxDelaySeconds = 31622400;
+// The largest value of the model's `integer` type (DurationSeconds and the like).
+inline constexpr std::int64_t kMaxDurationSeconds = 2147483647;
 
 // Id and ParentId: 1..64 of [a-zA-Z0-9-_].
 bool is_valid_operation_id(std::string_view id);

@@ -279,6 +279,13 @@ struct Service::Impl final : detail::InvokeTargets {
       throw ApiError::not_found("Callback " + ref->operation_id + " not found in execution " +
                                 exec.arn + " (" + api + ").");
     }
+    // The id's shape names the operation; only the id issued for it (with its random key) counts.
+    if (!rec->op.callback_details || !rec->op.callback_details->callback_id ||
+        !detail::secrets_equal(callback_id, *rec->op.callback_details->callback_id)) {
+      throw ApiError::invalid_parameter("Invalid value for CallbackId: " + callback_id +
+                                        " is not a callback id issued by this service (" + api +
+                                        ").");
+    }
     if (rec->op.status != OperationStatus::Started || exec.terminal()) {
       std::string state = exec.terminal() && rec->op.status == OperationStatus::Started
                               ? "its execution is " + std::string(to_string(exec.status))
@@ -314,7 +321,7 @@ struct Service::Impl final : detail::InvokeTargets {
   }
 
   void check_token(const ExecutionRecord& exec, const std::string& token) const {
-    if (exec.current_token.empty() || token != exec.current_token) {
+    if (exec.current_token.empty() || !detail::secrets_equal(token, exec.current_token)) {
       throw ApiError::invalid_parameter(kInvalidToken);
     }
   }

@@ -1,7 +1,12 @@
 #include "tokens.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include <array>
 #include <charconv>
+#include <stdexcept>
+#include <vector>
 
 #include "durable/model/json.hpp"
 
@@ -123,14 +128,38 @@ void append_json_string(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id) {
-  // Same text as the compact JSON {"arn":..,"inv":..,"seq":..} (members in sorted order).
+std::string random_hex(std::size_t bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::vector<unsigned char> raw(bytes);
+  if (bytes > 0 && RAND_bytes(raw.data(), static_cast<int>(bytes)) != 1) {
+    throw std::runtime_error("the OpenSSL random generator failed");
+  }
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char b : raw) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0xF];
+  }
+  return out;
+}
+
+bool secrets_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string new_token_key() { return random_hex(16); }
+
+std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id,
+                                    const std::string& key) {
+  // Same text as the compact JSON {"arn":..,"inv":..,"key":..,"seq":..} (members sorted).
   std::string json;
-  json.reserve(arn.size() + invocation_id.size() + 48);
+  json.reserve(arn.size() + invocation_id.size() + key.size() + 56);
   json += "{\"arn\":";
   append_json_string(json, arn);
   json += ",\"inv\":";
   append_json_string(json, invocation_id);
+  json += ",\"key\":";
+  append_json_string(json, key);
   json += ",\"seq\":";
   return json;
 }
@@ -145,12 +174,12 @@ std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequenc
 }
 
 std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
-                                  const std::string& invocation_id) {
-  return make_checkpoint_token(checkpoint_token_prefix(arn, invocation_id), sequence);
+                                  const std::string& invocation_id, const std::string& key) {
+  return make_checkpoint_token(checkpoint_token_prefix(arn, invocation_id, key), sequence);
 }
 
 std::string make_callback_id(const std::string& arn, const std::string& operation_id) {
-  Json j{{"arn", arn}, {"op", operation_id}};
+  Json j{{"arn", arn}, {"key", random_hex(16)}, {"op", operation_id}};
   return base64_encode(j.dump());
 }
 
@@ -160,9 +189,13 @@ std::optional<CallbackRef> parse_callback_id(std::string_view callback_id) {
   Json j = Json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return std::nullopt;
   auto arn = j.find("arn");
+  auto key = j.find("key");
   auto op = j.find("op");
-  if (arn == j.end() || op == j.end() || !arn->is_string() || !op->is_string()) return std::nullopt;
-  if (j.size() != 2) return std::nullopt;
+  if (arn == j.end() || key == j.end() || op == j.end() || !arn->is_string() ||
+      !key->is_string() || !op->is_string()) {
+    return std::nullopt;
+  }
+  if (j.size() != 3) return std::nullopt;
   return CallbackRef{arn->get<std::string>(), op->get<std::string>()};
 }
 

@@ -1,6 +1,11 @@
 // Opaque strings the emulator hands out and later has to recognise: checkpoint tokens
-// (PROTOCOL.md §9.4), callback ids (§8.1) and page markers. All are plain functions of their
-// inputs, so a token can be checked by comparing it with the one currently issued.
+// (PROTOCOL.md §9.4), callback ids (§8.1) and page markers.
+//
+// Tokens and callback ids grant access (a checkpoint, completing a callback), so each carries 128
+// random bits from OpenSSL's CSPRNG that appear nowhere else: knowing an execution's ARN, its
+// request ids (History shows them) or its operation ids is not enough to make one. The service
+// keeps the one it issued and accepts only that exact string (compared in constant time).
+// Threads: all functions may be called from any thread.
 #pragma once
 
 #include <cstdint>
@@ -14,21 +19,33 @@ std::string base64_encode(std::string_view bytes);
 // std::nullopt when `text` is not canonical padded base64.
 std::optional<std::string> base64_decode(std::string_view text);
 
-// base64 of {"arn":..,"seq":..,"inv":..}: valid only for one invocation and one sequence.
+// `bytes` random bytes from OpenSSL's CSPRNG (RAND_bytes) as lower-case hex. Throws
+// std::runtime_error if the generator fails (it never falls back to a weaker one).
+std::string random_hex(std::size_t bytes);
+// Equal strings, compared in time that does not depend on where they differ.
+bool secrets_equal(std::string_view a, std::string_view b);
+
+// base64 of {"arn":..,"inv":..,"key":..,"seq":..}, `key` being the invocation's secret (128
+// random bits, see new_token_key()): valid only for one invocation and one sequence.
 std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
-                                  const std::string& invocation_id);
+                                  const std::string& invocation_id, const std::string& key);
+// A fresh invocation secret for checkpoint tokens.
+std::string new_token_key();
 // The same token in two parts: the JSON text up to the sequence number, which is fixed for an
 // invocation and worth keeping, and the token for one sequence number after it.
-std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id);
+std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id,
+                                    const std::string& key);
 std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequence);
 
-// base64 of {"arn":..,"op":..}: routes a callback back to its execution and operation.
+// base64 of {"arn":..,"key":..,"op":..} with a fresh 128-bit random key: routes a callback back
+// to its execution and operation; only the id issued (and stored on the operation) is accepted.
 std::string make_callback_id(const std::string& arn, const std::string& operation_id);
 struct CallbackRef {
   std::string durable_execution_arn;
   std::string operation_id;
 };
-// std::nullopt when `callback_id` was not minted by make_callback_id.
+// std::nullopt when `callback_id` does not have make_callback_id's shape. A parsed id still has
+// to equal the one stored on the operation.
 std::optional<CallbackRef> parse_callback_id(std::string_view callback_id);
 
 // State page marker "<sequence>:<index>".

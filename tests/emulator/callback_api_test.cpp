@@ -134,6 +134,24 @@ TEST_F(CallbackApiTest, UnknownExecutionOrOperationIsNotFound) {
                    "ResourceNotFoundException", 404, "Callback nope not found");
 }
 
+TEST_F(CallbackApiTest, AnIdBuiltFromTheArnAndOperationIsRefused) {
+  auto real = suspended_on_callback();
+  // What the id used to be, and what anyone who knows the ARN could compute.
+  const std::string forged = detail::base64_encode(Json{{"arn", arn_}, {"op", "c"}}.dump());
+  expect_api_error([&] { service_.send_callback_success({forged, "1"}); },
+                   "InvalidParameterValueException", 400, "not a callback id issued");
+  // The current shape with a guessed key, and a fresh id minted for the same operation.
+  const std::string guessed =
+      detail::base64_encode(Json{{"arn", arn_}, {"key", std::string(32, '0')}, {"op", "c"}}.dump());
+  expect_api_error([&] { service_.send_callback_heartbeat({guessed}); },
+                   "InvalidParameterValueException", 400, "not a callback id issued");
+  expect_api_error([&] { service_.send_callback_failure({detail::make_callback_id(arn_, "c"), {}}); },
+                   "InvalidParameterValueException", 400, "not a callback id issued");
+  EXPECT_EQ(op("c").status, OperationStatus::Started);
+  service_.send_callback_success({real, "1"});
+  EXPECT_EQ(op("c").status, OperationStatus::Succeeded);
+}
+
 TEST_F(CallbackApiTest, IdOfAnOperationThatIsNotACallbackIsNotFound) {
   start();
   invoke();

@@ -1,5 +1,6 @@
 // Checkpoint tokens (§5.1, §9.4), response contents (§4.2) and ClientToken idempotency.
 #include "emulator_test_support.hpp"
+#include "tokens.hpp"
 
 namespace durable::emulator::testing {
 namespace {
@@ -72,6 +73,39 @@ TEST_F(CheckpointTokenTest, GarbageAndForeignTokensAreRejected) {
   token_ = p->input.checkpoint_token;
   expect_rejected({}, "Invalid checkpoint token");
   token_ = mine;
+  EXPECT_NO_THROW(checkpoint({}));
+}
+
+TEST_F(CheckpointTokenTest, ATokenCannotBeRebuiltFromWhatTheExecutionShows) {
+  invoke();
+  checkpoint({});
+  const std::string mine = token_;
+  // The ARN and the request id are public (History shows the request id); the sequence is small.
+  for (std::uint64_t seq = 0; seq < 8; ++seq) {
+    token_ = detail::base64_encode(
+        Json{{"arn", arn_}, {"inv", request_id_}, {"seq", seq}}.dump());
+    expect_rejected({}, "Invalid checkpoint token");
+  }
+  token_ = mine;
+  EXPECT_NO_THROW(checkpoint({}));
+}
+
+TEST_F(CheckpointTokenTest, TokensOfOneExecutionAreRefusedByAnother) {
+  invoke();
+  const std::string a_arn = arn_;
+  const std::string a_token = token_;
+  start("{}", "exec-2");
+  invoke();
+  // Execution A's live token, presented to B: refused, on checkpoint and on GetState.
+  const std::string b_token = token_;
+  token_ = a_token;
+  expect_rejected({}, "Invalid checkpoint token");
+  EXPECT_THROW(service_.get_state({arn_, a_token, {}, {}}), ApiError);
+  token_ = b_token;
+  EXPECT_NO_THROW(checkpoint({}));
+  // And A's token still works for A.
+  arn_ = a_arn;
+  token_ = a_token;
   EXPECT_NO_THROW(checkpoint({}));
 }
 

@@ -79,13 +79,24 @@ TEST_F(CheckpointValidationTest, NextAttemptDelayInRange) {
                   "between 1 and 31622400 seconds, got 0.");
 }
 
-TEST_F(CheckpointValidationTest, CallbackTimeoutsNotNegative) {
+TEST_F(CheckpointValidationTest, CallbackTimeoutsWithinTheModelsIntegerRange) {
   expect_rejected({callback_start("c", -1)},
-                  "Invalid value for Updates[0].CallbackOptions.TimeoutSeconds: must be at least "
-                  "0, got -1.");
+                  "Invalid value for Updates[0].CallbackOptions.TimeoutSeconds: must be between "
+                  "0 and 2147483647 seconds, got -1.");
   expect_rejected({callback_start("c", 0, -5)},
                   "Invalid value for Updates[0].CallbackOptions.HeartbeatTimeoutSeconds: must be "
-                  "at least 0, got -5.");
+                  "between 0 and 2147483647 seconds, got -5.");
+  // About 9.3e15 s: in milliseconds it overflowed, and the callback timed out at once.
+  expect_rejected({callback_start("c", 9300000000000000)},
+                  "Invalid value for Updates[0].CallbackOptions.TimeoutSeconds: must be between "
+                  "0 and 2147483647 seconds, got 9300000000000000.");
+  expect_rejected({callback_start("c", 0, 9300000000000000)},
+                  "Invalid value for Updates[0].CallbackOptions.HeartbeatTimeoutSeconds: must be "
+                  "between 0 and 2147483647 seconds, got 9300000000000000.");
+  expect_rejected({callback_start("c", 2147483648)},
+                  "Invalid value for Updates[0].CallbackOptions.TimeoutSeconds: must be between "
+                  "0 and 2147483647 seconds, got 2147483648.");
+  EXPECT_NO_THROW(checkpoint({callback_start("c", 2147483647, 2147483647)}));
 }
 
 TEST_F(CheckpointValidationTest, ChainedInvokeOptionsFormats) {

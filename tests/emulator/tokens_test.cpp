@@ -34,24 +34,49 @@ TEST(CallbackIdTest, RoutesBackToExecutionAndOperation) {
   EXPECT_FALSE(parse_callback_id("not base64!").has_value());
   EXPECT_FALSE(parse_callback_id(base64_encode("[1,2]")).has_value());
   EXPECT_FALSE(parse_callback_id(base64_encode(R"({"arn":"a"})")).has_value());
+  // The old, forgeable shape {arn, op} is not an id.
+  EXPECT_FALSE(parse_callback_id(base64_encode(R"({"arn":"a","op":"o"})")).has_value());
 }
 
-TEST(CheckpointTokenFormatTest, DependsOnArnSequenceAndInvocation) {
-  auto t = make_checkpoint_token("arn", 1, "inv");
-  EXPECT_EQ(t, make_checkpoint_token("arn", 1, "inv"));
-  EXPECT_NE(t, make_checkpoint_token("arn", 2, "inv"));
-  EXPECT_NE(t, make_checkpoint_token("arn", 1, "inv2"));
+TEST(CallbackIdTest, CarriesA128BitRandomKeySoNoTwoAreAlike) {
+  auto a = make_callback_id("arn:x/y", "op-1");
+  auto b = make_callback_id("arn:x/y", "op-1");
+  EXPECT_NE(a, b);
+  auto key = Json::parse(*base64_decode(a))["key"].get<std::string>();
+  EXPECT_EQ(key.size(), 32u);
+  EXPECT_EQ(key.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+TEST(CheckpointTokenFormatTest, DependsOnArnSequenceInvocationAndKey) {
+  const std::string key = new_token_key();
+  auto t = make_checkpoint_token("arn", 1, "inv", key);
+  EXPECT_EQ(t, make_checkpoint_token("arn", 1, "inv", key));
+  EXPECT_NE(t, make_checkpoint_token("arn", 2, "inv", key));
+  EXPECT_NE(t, make_checkpoint_token("arn", 1, "inv2", key));
+  EXPECT_NE(t, make_checkpoint_token("arn", 1, "inv", new_token_key()));
   auto json = Json::parse(*base64_decode(t));
   EXPECT_EQ(json["seq"], 1);
   EXPECT_EQ(json["inv"], "inv");
+  EXPECT_EQ(json["key"], key);
 }
 
 TEST(CheckpointTokenFormatTest, IsTheCompactJsonOfItsMembersEvenWithCharactersToEscape) {
   const std::string arn = "arn:\"odd\\name\"\n/durable-execution/n/id";
-  auto t = make_checkpoint_token(arn, 12, "inv-1");
-  Json expected{{"arn", arn}, {"seq", 12}, {"inv", "inv-1"}};
+  auto t = make_checkpoint_token(arn, 12, "inv-1", "k");
+  Json expected{{"arn", arn}, {"seq", 12}, {"inv", "inv-1"}, {"key", "k"}};
   EXPECT_EQ(*base64_decode(t), expected.dump());
   EXPECT_EQ(Json::parse(*base64_decode(t))["arn"], arn);
+}
+
+TEST(SecretTest, RandomHexIsFreshEachTimeAndComparedExactly) {
+  auto a = random_hex(16);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, random_hex(16));
+  EXPECT_EQ(random_hex(0), "");
+  EXPECT_TRUE(secrets_equal(a, a));
+  EXPECT_FALSE(secrets_equal(a, a.substr(1)));
+  EXPECT_FALSE(secrets_equal(a, a.substr(0, 31) + (a[31] == '0' ? "1" : "0")));
+  EXPECT_TRUE(secrets_equal("", ""));
 }
 
 TEST(MarkerTest, StateMarkerBelongsToOneSequence) {

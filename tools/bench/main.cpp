@@ -3,6 +3,8 @@
 //   {"workload", "n", "wall_ms", "result", "operations", "invocations", "checkpoints"}
 // Compare whole-process time with the TypeScript peer (shared/bench/peers/run-js-peer.sh) on the
 // same machine in the same session.
+// `--workload http --n N --connections C` measures the emulator's checkpoint API over HTTP
+// instead (http_workload.hpp) and prints its own JSON line (checkpoints_per_s, p50_ms, p99_ms).
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
@@ -12,6 +14,7 @@
 
 #include "durable/durable.hpp"
 #include "durable/testing.hpp"
+#include "http_workload.hpp"
 
 namespace {
 
@@ -122,17 +125,27 @@ int main(int argc, char** argv) {
   std::string workload;
   int n = 0;
   int repeat = 1;
-  app.add_option("--workload", workload, "steps | waits | many | map")
+  int connections = 16;
+  app.add_option("--workload", workload, "steps | waits | many | map | http")
       ->required()
-      ->check(CLI::IsMember({"steps", "waits", "many", "map"}));
+      ->check(CLI::IsMember({"steps", "waits", "many", "map", "http"}));
+  app.add_option("--connections", connections,
+                 "http: executions driven at once, one keep-alive connection each (default 16)")
+      ->check(CLI::Range(1, 256));
   app.add_option("--n", n, "size of the workload (default: the reference N)")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--repeat", repeat, "runs to make, one JSON line each")->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
-  if (n == 0) n = workload == "steps" ? 1000 : 100;
+  if (n == 0) n = workload == "steps" ? 1000 : workload == "http" ? 20000 : 100;
 
   bool all_ok = true;
   for (int k = 0; k < repeat; ++k) {
+    if (workload == "http") {
+      Json line = durable::bench::run_http_workload(n, connections);
+      all_ok = all_ok && line["ok"].get<bool>();
+      std::cout << line.dump() << std::endl;
+      continue;
+    }
     auto started = std::chrono::steady_clock::now();
     Outcome o = workload == "steps"   ? run_steps(n)
                 : workload == "waits" ? run_waits(n)

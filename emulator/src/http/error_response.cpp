@@ -34,7 +34,9 @@ void write_error(httplib::Response& res, int status, const std::string& code,
   }
   res.status = status;
   res.set_header("X-Amzn-ErrorType", code);
-  res.set_content(body.dump(), "application/json");
+  // Messages quote client input; an invalid UTF-8 byte there must not turn the error into a
+  // 500, so such bytes are replaced rather than thrown on.
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json");
 }
 
 }  // namespace durable::emulator::http

@@ -1,6 +1,9 @@
 #include "durable/emulator/http_server.hpp"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <charconv>
@@ -11,8 +14,11 @@
 #include <utility>
 
 #include "durable/model/api_error.hpp"
+#include "http/client_connection.hpp"
 #include "http/driver.hpp"
 #include "http/error_response.hpp"
+#include "http/request_guard.hpp"
+#include "http/request_threads.hpp"
 #include "http/runtime_api.hpp"
 #include "http/url_codec.hpp"
 
@@ -20,6 +26,10 @@ namespace durable::emulator {
 namespace {
 
 using Query = std::multimap<std::string, std::string>;
+
+constexpr std::size_t kMaxSyncPayloadBytes = 6 * 1024 * 1024;
+constexpr std::size_t kMaxEventPayloadBytes = 256 * 1024;
+constexpr std::size_t kMaxRequestsPerConnection = 1000000;
 
 constexpr const char* kJson = "application/json";
 
@@ -37,6 +47,9 @@ Query parse_query(const std::string& target) {
       std::string key = http::percent_decode(pair.substr(0, eq));
       std::string value =
           eq == std::string_view::npos ? std::string() : http::percent_decode(pair.substr(eq + 1));
+      // Query values reach error messages and the store: both must stay valid JSON text.
+      http::require_utf8(key, "a query parameter name");
+      http::require_utf8(value, key);
       q.emplace(std::move(key), std::move(value));
     }
     if (amp == std::string_view::npos) break;
@@ -75,7 +88,8 @@ Json parse_body(const std::string& body, const Json& empty_value) {
   if (body.empty()) return empty_value;
   try {
     return Json::parse(body);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
+    // parse_error, and out_of_range for a number that overflows a double (1e999999).
     throw ApiError("InvalidRequestContentException", 400,
                    std::string("Could not parse request body into json: ") + e.what());
   }
@@ -119,6 +133,14 @@ std::pair<std::string, std::optional<std::string>> split_function_name(const std
   return {rest, std::nullopt};
 }
 
+// Whether `host` names only this machine: 127.0.0.0/8, ::1 or localhost.
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  return false;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -131,13 +153,20 @@ struct HttpServer::Impl {
   http::Driver driver;
   // Shared so that the runtime functions left in the caller's registry can tell it is gone.
   std::shared_ptr<http::RuntimeApi> runtime = std::make_shared<http::RuntimeApi>();
+  // Synchronous Invokes waiting for their execution.
+  http::LongPollLimit long_polls{options.max_long_polls};
   httplib::Server server;
+  // The listening socket, captured when httplib creates it, to widen its backlog after bind.
+  std::atomic<int> listen_fd{-1};
   std::thread listener;
   std::atomic<int> port{0};
   std::atomic<bool> stopping{false};
   bool started = false;
 
   void handle(const httplib::Request& req, httplib::Response& res);
+  // A request with a body: reads it with the cap, then handles it as handle() does.
+  void handle_with_body(const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader);
   void route(const httplib::Request& req, httplib::Response& res);
   void durable_execution(const std::string& method, const std::vector<std::string>& seg,
                          const httplib::Request& req, const Query& q, httplib::Response& res);
@@ -177,9 +206,47 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
   }
 }
 
+void HttpServer::Impl::handle_with_body(const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& reader) {
+  http::CappedBody body = http::read_capped_body(reader, options.max_body_bytes);
+  // httplib refuses a Content-Length over the cap itself (status 413, body skipped).
+  if (body.too_large || (!body.complete && res.status == 413)) {
+    return http::write_error(res, 413, "RequestTooLargeException",
+                             "Request must be smaller than " +
+                                 std::to_string(options.max_body_bytes) + " bytes");
+  }
+  if (!body.complete) {
+    // httplib drops the connection after a body it could not read.
+    return http::write_error(res, 400, "InvalidRequestContentException",
+                             "The request body could not be read (malformed chunked encoding or "
+                             "the client stopped sending)");
+  }
+  // httplib gives content-reader handlers a const Request without the body; the routes read
+  // req.body, so they get a copy that carries it.
+  httplib::Request full = req;
+  full.body = std::move(body.body);
+  handle(full, res);
+}
+
+namespace {
+
+// What a path segment is, for error messages.
+std::string path_field(const std::vector<std::string>& seg, std::size_t i) {
+  if (i == 2 && seg.size() > 2) {
+    if (seg[1] == "durable-executions") return "DurableExecutionArn";
+    if (seg[1] == "durable-execution-callbacks") return "CallbackId";
+    if (seg[1] == "functions") return "FunctionName";
+  }
+  return "the request path";
+}
+
+}  // namespace
+
 void HttpServer::Impl::route(const httplib::Request& req, httplib::Response& res) {
   const std::string& method = req.method;
   const std::vector<std::string> seg = http::split_path(req.target);
+  // Segments become ARNs, callback ids and names that are stored and echoed in JSON.
+  for (std::size_t i = 0; i < seg.size(); ++i) http::require_utf8(seg[i], path_field(seg, i));
   const Query q = parse_query(req.target);
   if (seg.size() == 1 && seg[0] == "health") {
     require_method(method, "GET");
@@ -298,6 +365,8 @@ void HttpServer::Impl::callback(const std::string& method, const std::vector<std
   const std::string& id = seg[2];
   const std::string& action = seg[3];
   if (action == "succeed") {
+    // The Result is stored as text and returned inside JSON documents (History, State).
+    http::require_utf8(req.body, "Result");
     service.send_callback_success(SendDurableExecutionCallbackSuccessRequest{id, req.body});
   } else if (action == "fail") {
     service.send_callback_failure(
@@ -347,8 +416,16 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
                                ? req.get_header_value("X-Amz-Invocation-Type")
                                : "RequestResponse";
   if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+    http::require_utf8(type, "X-Amz-Invocation-Type");
     throw ApiError::invalid_parameter("X-Amz-Invocation-Type must be RequestResponse, Event or "
                                       "DryRun, got '" + type + "'");
+  }
+  // Lambda's payload limits: 6 MB for a synchronous invocation, 256 KB for an asynchronous one.
+  const std::size_t payload_limit = type == "Event" ? kMaxEventPayloadBytes : kMaxSyncPayloadBytes;
+  if (req.body.size() > payload_limit) {
+    throw ApiError("RequestTooLargeException", 413,
+                   "Request must be smaller than " + std::to_string(payload_limit) +
+                       " bytes for the " + type + " invocation type");
   }
   auto [name, path_qualifier] = split_function_name(function_name);
   const std::string qualifier =
@@ -361,6 +438,12 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
     return;
   }
   const std::string payload = req.body.empty() ? "{}" : req.body;
+  // As Lambda, the payload must be JSON (parsing also proves it UTF-8).
+  if (!Json::accept(payload)) {
+    throw ApiError("InvalidRequestContentException", 400,
+                   "Could not parse request body into json: the Invoke payload must be a JSON "
+                   "document");
+  }
   if (!fn->is_durable()) {
     // A plain function has no execution: run it here, as Lambda runs an on-demand function.
     try {
@@ -381,7 +464,11 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
   start.qualifier = qualifier;
   if (req.has_header("X-Amz-Durable-Execution-Name")) {
     start.execution_name = req.get_header_value("X-Amz-Durable-Execution-Name");
+    http::require_utf8(*start.execution_name, "X-Amz-Durable-Execution-Name");
   }
+  // Taken before the execution starts, so a refused Invoke leaves nothing behind.
+  std::optional<http::LongPollLimit::Slot> slot;
+  if (type != "Event") slot.emplace(long_polls.acquire_or_throw("synchronous Invokes"));
   start.input = payload;
   // A durable function's registered timeout is its DurableConfig ExecutionTimeout.
   if (fn->options.timeout) start.execution_timeout_seconds = fn->options.timeout->count();
@@ -393,7 +480,14 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
     return;
   }
   const auto deadline = std::chrono::steady_clock::now() + options.sync_invoke_wait;
+  // A client that gave up frees its thread and its long-poll place at once.
+  const int connection = http::find_connection_socket(req);
+  int polls = 0;
   while (!stopping && std::chrono::steady_clock::now() < deadline) {
+    if (connection >= 0 && ++polls % 10 == 0 && http::peer_has_closed(connection)) {
+      res.status = 202;
+      return;
+    }
     auto execution = service.get_execution(GetDurableExecutionRequest{arn});
     if (is_terminal(execution.status)) {
       res.status = 200;
@@ -418,20 +512,68 @@ void HttpServer::Impl::invoke(const std::string& method, const std::string& func
 
 HttpServer::HttpServer(Service& service, FunctionRegistry registry, HttpServerOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(registry), std::move(options))) {
+  const HttpServerOptions& o = impl_->options;
+  if (o.max_connections == 0 || o.max_long_polls == 0 || o.max_long_polls >= o.max_connections) {
+    throw std::invalid_argument(
+        "HttpServer: need 0 < max_long_polls < max_connections, got " +
+        std::to_string(o.max_long_polls) + " and " + std::to_string(o.max_connections));
+  }
+  if (o.read_timeout.count() <= 0 || o.write_timeout.count() <= 0 ||
+      o.keep_alive_timeout.count() <= 0 || o.listen_backlog <= 0) {
+    throw std::invalid_argument("HttpServer: timeouts and the listen backlog must be positive");
+  }
   auto& server = impl_->server;
-  server.set_payload_max_length(impl_->options.max_body_bytes);
+  // Responses are written in pieces (headers, then body); with Nagle on, the second piece waits
+  // for the client's delayed ACK, about 40 ms per request on a keep-alive connection.
+  server.set_tcp_nodelay(true);
+  // No small cap on requests per connection (httplib's default is 5).
+  server.set_keep_alive_max_count(kMaxRequestsPerConnection);
+  server.set_keep_alive_timeout(static_cast<time_t>(o.keep_alive_timeout.count()));
+  server.set_read_timeout(o.read_timeout);
+  server.set_write_timeout(o.write_timeout);
+  // Bodies with a Content-Length are refused by httplib; chunked ones by read_capped_body.
+  server.set_payload_max_length(o.max_body_bytes);
+  const std::size_t max_connections = o.max_connections;
+  server.new_task_queue = [max_connections] { return new http::RequestThreads(max_connections); };
+  server.set_socket_options([impl = impl_.get()](socket_t sock) {
+    httplib::default_socket_options(sock);
+    impl->listen_fd = sock;
+  });
   const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     impl_->handle(req, res);
   };
+  const auto with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& reader) {
+    impl_->handle_with_body(req, res, reader);
+  };
   // Every method reaches one router, which reads the raw target: httplib's own path is decoded
-  // before splitting, which would break percent-encoded ARNs.
+  // before splitting, which would break percent-encoded ARNs. Methods that carry bodies read
+  // them through a content reader (used whenever a body is announced), so that the cap holds
+  // for chunked bodies too.
   const std::string any = R"([\s\S]*)";
   server.Get(any, handler);
   server.Post(any, handler);
+  server.Post(any, with_body);
   server.Put(any, handler);
+  server.Put(any, with_body);
   server.Delete(any, handler);
+  server.Delete(any, with_body);
   server.Patch(any, handler);
+  server.Patch(any, with_body);
   server.Options(any, handler);
+  // httplib would read a chunked body of any other method into memory without a limit; no
+  // route of those methods takes a body.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    const bool takes_body = req.method == "POST" || req.method == "PUT" ||
+                            req.method == "DELETE" || req.method == "PATCH";
+    if (takes_body || !req.has_header("Transfer-Encoding")) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    http::write_error(res, 400, "InvalidRequestContentException",
+                      req.method + " requests take no body");
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // Failures httplib answers itself (oversized body, unsupported method) get the AWS error shape.
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -444,6 +586,9 @@ HttpServer::HttpServer(Service& service, FunctionRegistry registry, HttpServerOp
     } else {
       http::write_error(res, res.status, "InvalidRequestContentException",
                         "The request could not be read (HTTP " + std::to_string(res.status) + ")");
+      // Headers that stopped arriving (read timeout) or could not be parsed: what follows on
+      // the connection is not a request, so the client is told to go.
+      res.set_header("Connection", "close");
     }
   });
 }
@@ -453,6 +598,12 @@ HttpServer::~HttpServer() { stop(); }
 void HttpServer::start() {
   if (impl_->started) throw std::logic_error("HttpServer::start: already started");
   const auto& o = impl_->options;
+  if (!is_loopback_host(o.host)) {
+    spdlog::warn("durable-emulator: {} is not a loopback address and the emulator has no "
+                 "authentication: anyone who can reach it can start, read, stop and complete "
+                 "executions",
+                 o.host);
+  }
   int bound = 0;
   if (o.port == 0) {
     bound = impl_->server.bind_to_any_port(o.host);
@@ -464,6 +615,11 @@ void HttpServer::start() {
   if (bound <= 0) {
     throw std::runtime_error("HttpServer: cannot listen on " + o.host + ":" +
                              std::to_string(o.port));
+  }
+  // httplib listens with a backlog of 5: a burst of connections (an SDK opening its pool) would
+  // see SYNs dropped and retried a second later. Calling listen() again resizes the queue.
+  if (::listen(impl_->listen_fd, o.listen_backlog) != 0) {
+    spdlog::warn("HttpServer: could not raise the listen backlog to {}", o.listen_backlog);
   }
   impl_->port = bound;
   impl_->started = true;
@@ -505,6 +661,9 @@ void HttpServer::stop() {
   // Releases request threads blocked in /next and a driver blocked on a runtime invocation.
   impl_->runtime->shutdown();
   impl_->server.stop();
+  // Connections idle in a keep-alive wait would otherwise hold stop() for keep_alive_timeout.
+  // Only the read side closes, so a request still in flight can send its answer.
+  http::shutdown_connections(impl_->port);
   if (impl_->listener.joinable()) impl_->listener.join();
   impl_->driver.stop();
   impl_->started = false;

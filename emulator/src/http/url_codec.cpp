@@ -3,11 +3,15 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 #include "durable/model/api_error.hpp"
 
 namespace durable::emulator::http {
 namespace {
+
+// 9999-12-31T23:59:59Z: the latest time an ISO-8601 query value can name.
+constexpr double kMaxEpochSeconds = 253402300799.0;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -89,6 +93,8 @@ Timestamp parse_query_timestamp(std::string_view text, std::string_view field) {
     double seconds = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (ec != std::errc{} || p != text.data() + text.size()) throw bad();
+    // from_chars reads "nan" and "inf"; out of range the millisecond cast is undefined.
+    if (!std::isfinite(seconds) || std::fabs(seconds) > kMaxEpochSeconds) throw bad();
     return Timestamp(std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0)));
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;

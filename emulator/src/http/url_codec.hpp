@@ -20,7 +20,8 @@ std::string percent_encode(std::string_view text);
 // query and the leading empty segment. The split happens before decoding, so %2F stays inside
 // its segment as the API model's URI labels require.
 std::vector<std::string> split_path(std::string_view target);
-// Parses YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), or a plain number of epoch seconds.
+// Parses YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM), or a plain number of epoch seconds
+// (finite, at most 9999-12-31T23:59:59Z either side of the epoch: nan and inf are refused).
 // `field` names the parameter in the error message.
 Timestamp parse_query_timestamp(std::string_view text, std::string_view field);
 

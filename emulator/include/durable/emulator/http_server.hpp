@@ -35,6 +35,22 @@ struct HttpServerOptions {
   bool run_driver = true;
   // Real clock: the longest the driver sleeps between looks for work it was not told about.
   std::chrono::milliseconds driver_poll{20};
+
+  // Connection limits (README "Limits"). Each open connection is served by a thread of its own
+  // for its whole life, started on demand; beyond `max_connections` new connections wait.
+  std::size_t max_connections = 512;
+  // Requests that may wait at once in a long poll (a synchronous Invoke); more get 429
+  // TooManyRequestsException, so long polls can never take every connection thread.
+  std::size_t max_long_polls = 256;
+  // An idle keep-alive connection is closed after this long; there is no cap on the number of
+  // requests per connection.
+  std::chrono::seconds keep_alive_timeout{30};
+  // A client that sends nothing (headers or body) for this long, or does not take the response
+  // for this long, is disconnected.
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
+  // The listen queue of connections not yet accepted.
+  int listen_backlog = 512;
 };
 
 class HttpServer {
@@ -49,7 +65,8 @@ class HttpServer {
 
   // Binds host:port and starts the listener and driver threads; returns once requests are
   // accepted. Throws std::runtime_error naming host and port when the bind fails, and
-  // std::logic_error when already started.
+  // std::logic_error when already started. Logs a warning (spdlog) when the host is not a
+  // loopback address: the emulator has no authentication.
   void start();
   // The bound port (the ephemeral one when options.port was 0); 0 before start().
   int port() const;

@@ -1,0 +1,18 @@
+// The `http` workload of durable-bench: the emulator's checkpoint API over real HTTP on
+// 127.0.0.1, the way an SDK in another process talks to durable-emulator.
+#pragma once
+
+#include "durable/model/json.hpp"
+
+namespace durable::bench {
+
+// Starts an in-process HttpServer on 127.0.0.1 (ephemeral port), starts `connections`
+// executions with Event Invokes, takes their invocations itself (the server's driver is off, so
+// no handler runs) and then, over one keep-alive connection per execution, sends `n`
+// checkpoints in all, each one STEP SUCCEED, following each response's CheckpointToken.
+// Returns the durable-bench JSON line: workload, n, connections, wall_ms, checkpoints,
+// checkpoints_per_s, p50_ms, p99_ms (per-request latency), errors and ok (every checkpoint
+// answered 200). Any thread; starts `connections` threads of its own.
+Json run_http_workload(int n, int connections);
+
+}  // namespace durable::bench
