@@ -223,3 +223,88 @@ TEST_F(HttpInputTest, ChunkedBodyOnARouteWithoutBodiesIsRefused) {
 
 }  // namespace
 }  // namespace durable::emulator::testing
+
+namespace durable::emulator::testing {
+namespace {
+
+// Odd requests to every durable route, with a live checkpoint token so the checks past the
+// token run too: none gets a 5xx, and the execution stays usable.
+TEST(HttpInputSweepTest, NoMalformedRequestGetsA5xx) {
+  HttpServerOptions options;
+  options.run_driver = false;  // the test holds the invocation and its token
+  HttpTestServer server(options);
+  auto started = server.invoke("echo", "{}", "Event");
+  ASSERT_TRUE(started);
+  auto pending = server.service().take_ready_invocation();
+  ASSERT_TRUE(pending);
+  const std::string arn = pending->durable_execution_arn;
+  std::string token = pending->input.checkpoint_token;
+  const std::string path = HttpTestServer::execution_path(arn);
+  const std::string deep = std::string(20000, '[') + std::string(20000, ']');
+  const std::vector<std::string> updates = {
+      "null", "[]", "{}", "1", "[null]", "[{}]", "[1]", R"([{"Id":1}])",
+      R"([{"Id":"a","Type":"STEP"}])", R"([{"Id":"a","Type":"NOPE","Action":"START"}])",
+      R"([{"Id":"a","Type":"STEP","Action":"SUCCEED","Payload":7}])",
+      R"([{"Id":"a","Type":"WAIT","Action":"START","WaitOptions":{"WaitSeconds":18446744073709551615}}])",
+      R"([{"Id":"a","Type":"WAIT","Action":"START","WaitOptions":{"WaitSeconds":-9223372036854775808}}])",
+      R"([{"Id":"a","Type":"WAIT","Action":"START","WaitOptions":{"WaitSeconds":1.5}}])",
+      R"([{"Id":"a","Type":"WAIT","Action":"START","WaitOptions":null}])",
+      R"([{"Id":"a","Type":"STEP","Action":"RETRY","StepOptions":{"NextAttemptDelaySeconds":1e300}}])",
+      R"([{"Id":"a","Type":"CALLBACK","Action":"START","CallbackOptions":{"TimeoutSeconds":9300000000000000}}])",
+      R"([{"Id":"a","Type":"CHAINED_INVOKE","Action":"START","ChainedInvokeOptions":{}}])",
+      R"([{"Id":"a","Type":"STEP","Action":"FAIL","Error":{"ErrorType":[]}}])",
+      deep};
+  auto expect_4xx = [](const httplib::Result& res, const std::string& what) {
+    ASSERT_TRUE(res) << what;
+    EXPECT_LT(res->status, 500) << what << ": " << res->body;
+  };
+  auto c = server.client();
+  for (const auto& u : updates) {
+    const std::string body = "{\"CheckpointToken\":" + Json(token).dump() + ",\"Updates\":" + u + "}";
+    auto res = c.Post(path + "/checkpoint", body, "application/json");
+    expect_4xx(res, u.substr(0, 80));
+    // Accepted ("Updates":null is no updates): carry on with the new token.
+    if (res && res->status == 200) token = Json::parse(res->body).at("CheckpointToken");
+  }
+  for (const std::string& body : std::vector<std::string>{
+           "null", "[]", "1", "\"s\"", deep, R"({"CheckpointToken":null})",
+           R"({"CheckpointToken":"x","ClientToken":""})",
+           R"({"CheckpointToken":"x","ClientToken":"\u0001"})"}) {
+    expect_4xx(c.Post(path + "/checkpoint", body, "application/json"), body.substr(0, 80));
+    expect_4xx(c.Post(HttpTestServer::callback_path("x", "fail"), body == "null" ? "[]" : body,
+                      "application/json"),
+               "callback fail " + body.substr(0, 80));
+  }
+  for (const std::string& query : std::vector<std::string>{
+           "/state?CheckpointToken=", "/state?CheckpointToken=x&Marker=99:99",
+        "/state?CheckpointToken=" + http::percent_encode(token) + "&Marker=1:99999999999999999999",
+        "/history?Marker=-1", "/history?Marker=99999999999999999999", "/history?ReverseOrder=yes",
+        "/history?IncludeExecutionData=1"}) {
+    expect_4xx(c.Get(path + query), query);
+  }
+  for (const std::string query :
+       {"?Statuses=", "?Marker=x", "?MaxItems=1e3", "?StartedAfter=2024-13-01T00:00:00Z",
+        "?StartedAfter=9999-12-31T23:59:60%2B99:99", "?ReverseOrder="}) {
+    expect_4xx(c.Get("/2025-12-01/functions/echo/durable-executions" + query), query);
+  }
+  for (const std::string& name : {std::string(""), std::string(300, 'n'), std::string("a/b")}) {
+    expect_4xx(c.Post("/2015-03-31/functions/echo/invocations",
+                      {{"X-Amz-Durable-Execution-Name", name}, {"X-Amz-Invocation-Type", "Event"}},
+                      "{}", "application/json"),
+               "execution name '" + name.substr(0, 20) + "'");
+  }
+  // The execution still reads back and answers checkpoints.
+  const Json ok_body = {{"CheckpointToken", token}};
+  auto ok = c.Post(path + "/checkpoint", ok_body.dump(), "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  server.expect_readable(arn);
+  for (const std::string& body : std::vector<std::string>{"[]", "1", "\"s\"", deep,
+                                                          R"({"ErrorType":[]})"}) {
+    expect_4xx(c.Post(path + "/stop", body, "application/json"), "stop " + body.substr(0, 80));
+  }
+  server.expect_readable(arn);
+}
+
+}  // namespace
+}  // namespace durable::emulator::testing

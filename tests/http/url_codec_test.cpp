@@ -50,6 +50,18 @@ TEST(UrlCodec, BadTimestampNamesTheParameter) {
   }
   EXPECT_THROW(parse_query_timestamp("2020-13-01T00:00:00Z", "T"), ApiError);
   EXPECT_THROW(parse_query_timestamp("2020-01-01T00:00:00", "T"), ApiError);
+  EXPECT_THROW(parse_query_timestamp("2020-01-01T00:00:00+24:00", "T"), ApiError);
+  EXPECT_THROW(parse_query_timestamp("2020-01-01T00:00:00+01:60", "T"), ApiError);
+}
+
+TEST(UrlCodec, EpochSecondsMustBeFiniteAndWithinTheCalendar) {
+  for (const char* bad : {"nan", "-nan", "inf", "-inf", "infinity", "1e300", "-1e300",
+                          "253402300800"}) {
+    EXPECT_THROW(parse_query_timestamp(bad, "StartedAfter"), ApiError) << bad;
+  }
+  EXPECT_EQ(parse_query_timestamp("253402300799", "T").time_since_epoch().count(),
+            253402300799000);
+  EXPECT_EQ(parse_query_timestamp("-1.5", "T").time_since_epoch().count(), -1500);
 }
 
 }  // namespace

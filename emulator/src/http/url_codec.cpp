@@ -124,7 +124,7 @@ Timestamp parse_query_timestamp(std::string_view text, std::string_view field) {
     const int sign = text[pos] == '+' ? 1 : -1;
     int oh = 0, om = 0;
     if (!read_int(text, pos + 1, 2, oh) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !read_int(text, pos + 4, 2, om)) {
+        !read_int(text, pos + 4, 2, om) || oh > 23 || om > 59) {
       throw bad();
     }
     offset_minutes = sign * (oh * 60 + om);
