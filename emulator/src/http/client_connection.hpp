@@ -14,7 +14,9 @@ namespace durable::emulator::http {
 // The descriptor of the connection `req` arrived on (matched by its local and remote ports), or
 // -1 when none is found.
 int find_connection_socket(const httplib::Request& req);
-// True once the peer of connected socket `fd` has closed or reset the connection. Never blocks.
+// True once the peer of connected socket `fd` has closed (or shut down its sending side) or reset
+// the connection. Never blocks. A client that half-closes after its request while still waiting
+// for the answer looks gone too; HTTP clients do not do that.
 bool peer_has_closed(int fd);
 // Shuts down the receiving side of every accepted connection of this process whose local port
 // is `local_port`, so threads idling in keep-alive waits see end-of-file at once while answers

@@ -6,6 +6,12 @@
 // FunctionRegistry) and fires due timers on the Service's clock; with a VirtualClock it skips
 // time to the next timer whenever nothing is left to run.
 //
+// Threads: every accepted connection is served by a thread of its own for its whole life
+// (started on demand, at most HttpServerOptions::max_connections), so idle keep-alive
+// connections, slow clients and waiting synchronous Invokes never keep others from being
+// answered. Request bodies, text encodings and long polls are bounded at the boundary (README
+// "Limits"); bad input is a 4xx, never a 5xx.
+//
 // Errors: an ApiError becomes its HTTP status with body {"Type": code, "message"|"Message": text}
 // (spelled as the API model spells that exception) and header X-Amzn-ErrorType: code.
 #pragma once
