@@ -44,6 +44,7 @@ if(TARGET PkgConfig::HTTPLIB)
       src/http/error_response.cpp
       src/http/request_guard.cpp
       src/http/request_threads.cpp
+      src/http/front_end.cpp
       src/http/client_connection.cpp
       src/http/driver.cpp
       src/http/runtime_api.cpp

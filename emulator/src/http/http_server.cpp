@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <charconv>
@@ -17,8 +16,8 @@
 #include "http/client_connection.hpp"
 #include "http/driver.hpp"
 #include "http/error_response.hpp"
+#include "http/front_end.hpp"
 #include "http/request_guard.hpp"
-#include "http/request_threads.hpp"
 #include "http/runtime_api.hpp"
 #include "http/url_codec.hpp"
 
@@ -29,7 +28,6 @@ using Query = std::multimap<std::string, std::string>;
 
 constexpr std::size_t kMaxSyncPayloadBytes = 6 * 1024 * 1024;
 constexpr std::size_t kMaxEventPayloadBytes = 256 * 1024;
-constexpr std::size_t kMaxRequestsPerConnection = 1000000;
 
 constexpr const char* kJson = "application/json";
 
@@ -523,22 +521,10 @@ HttpServer::HttpServer(Service& service, FunctionRegistry registry, HttpServerOp
     throw std::invalid_argument("HttpServer: timeouts and the listen backlog must be positive");
   }
   auto& server = impl_->server;
-  // Responses are written in pieces (headers, then body); with Nagle on, the second piece waits
-  // for the client's delayed ACK, about 40 ms per request on a keep-alive connection.
-  server.set_tcp_nodelay(true);
-  // No small cap on requests per connection (httplib's default is 5).
-  server.set_keep_alive_max_count(kMaxRequestsPerConnection);
-  server.set_keep_alive_timeout(static_cast<time_t>(o.keep_alive_timeout.count()));
-  server.set_read_timeout(o.read_timeout);
-  server.set_write_timeout(o.write_timeout);
-  // Bodies with a Content-Length are refused by httplib; chunked ones by read_capped_body.
-  server.set_payload_max_length(o.max_body_bytes);
-  const std::size_t max_connections = o.max_connections;
-  server.new_task_queue = [max_connections] { return new http::RequestThreads(max_connections); };
-  server.set_socket_options([impl = impl_.get()](socket_t sock) {
-    httplib::default_socket_options(sock);
-    impl->listen_fd = sock;
-  });
+  http::configure_front_end(server,
+                            http::FrontEndLimits{o.max_connections, o.keep_alive_timeout,
+                                                 o.read_timeout, o.write_timeout, o.max_body_bytes},
+                            impl_->listen_fd);
   const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     impl_->handle(req, res);
   };
@@ -561,36 +547,6 @@ HttpServer::HttpServer(Service& service, FunctionRegistry registry, HttpServerOp
   server.Patch(any, handler);
   server.Patch(any, with_body);
   server.Options(any, handler);
-  // httplib would read a chunked body of any other method into memory without a limit; no
-  // route of those methods takes a body.
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
-    const bool takes_body = req.method == "POST" || req.method == "PUT" ||
-                            req.method == "DELETE" || req.method == "PATCH";
-    if (takes_body || !req.has_header("Transfer-Encoding")) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
-    http::write_error(res, 400, "InvalidRequestContentException",
-                      req.method + " requests take no body");
-    res.set_header("Connection", "close");
-    return httplib::Server::HandlerResponse::Handled;
-  });
-  // Failures httplib answers itself (oversized body, unsupported method) get the AWS error shape.
-  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 413) {
-      http::write_error(res, 413, "RequestTooLargeException",
-                        "Request must be smaller than the maximum body size");
-    } else if (res.status == 404 || res.status == 405) {
-      http::write_error(res, res.status, "UnknownOperationException",
-                        "Unknown operation: " + req.method + " " + req.path);
-    } else {
-      http::write_error(res, res.status, "InvalidRequestContentException",
-                        "The request could not be read (HTTP " + std::to_string(res.status) + ")");
-      // Headers that stopped arriving (read timeout) or could not be parsed: what follows on
-      // the connection is not a request, so the client is told to go.
-      res.set_header("Connection", "close");
-    }
-  });
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -616,11 +572,7 @@ void HttpServer::start() {
     throw std::runtime_error("HttpServer: cannot listen on " + o.host + ":" +
                              std::to_string(o.port));
   }
-  // httplib listens with a backlog of 5: a burst of connections (an SDK opening its pool) would
-  // see SYNs dropped and retried a second later. Calling listen() again resizes the queue.
-  if (::listen(impl_->listen_fd, o.listen_backlog) != 0) {
-    spdlog::warn("HttpServer: could not raise the listen backlog to {}", o.listen_backlog);
-  }
+  http::widen_listen_backlog(impl_->listen_fd, o.listen_backlog);
   impl_->port = bound;
   impl_->started = true;
   impl_->stopping = false;
