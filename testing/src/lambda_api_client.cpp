@@ -90,8 +90,13 @@ LambdaApiClientOptions LambdaApiClientOptions::for_endpoint(const std::string& u
     }
     return std::nullopt;
   }();
-  if (!url.empty()) {
-    options.endpoint = lambda::Endpoint::parse(url);
+  std::string chosen = url;
+  for (const char* name : {"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"}) {
+    if (!chosen.empty()) break;
+    if (auto v = env(name); v && !v->empty()) chosen = *v;
+  }
+  if (!chosen.empty()) {
+    options.endpoint = lambda::Endpoint::parse(chosen);
   } else {
     options.endpoint = lambda::Endpoint::from_environment(
         region ? *region : lambda::region_from_environment(env), env);

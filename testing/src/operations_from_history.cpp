@@ -115,16 +115,25 @@ void set_outcome(Operation& op, const std::optional<std::string>& result,
 
 }  // namespace
 
-std::vector<Operation> operations_from_history(const std::vector<Event>& events) {
+std::string execution_operation_id(const std::string& arn) {
+  const auto slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
+std::vector<Operation> operations_from_history(const std::vector<Event>& events,
+                                               const std::string& execution_id) {
   std::vector<Operation> ops;
   std::map<std::string, std::size_t> index;
   for (const auto& event : events) {
     const auto type = type_of(event.event_type);
-    if (!type || !event.id) continue;
-    auto [it, created] = index.try_emplace(*event.id, ops.size());
+    if (!type) continue;
+    std::string id = event.id.value_or("");
+    if (id.empty() && *type == OperationType::Execution) id = execution_id;
+    if (id.empty()) continue;
+    auto [it, created] = index.try_emplace(id, ops.size());
     if (created) {
       Operation op;
-      op.id = *event.id;
+      op.id = id;
       op.type = *type;
       op.start_timestamp = event.event_timestamp;
       ops.push_back(std::move(op));
@@ -141,10 +150,14 @@ std::vector<Operation> operations_from_history(const std::vector<Event>& events)
           using D = std::decay_t<decltype(d)>;
           if constexpr (std::is_same_v<D, ExecutionStartedDetails>) {
             op.execution_details = ExecutionDetails{d.input.payload};
-          } else if constexpr (std::is_same_v<D, ResultDetails>) {
-            set_outcome(op, d.result.payload, std::nullopt);
-          } else if constexpr (std::is_same_v<D, ErrorDetails>) {
-            set_outcome(op, std::nullopt, d.error ? error_of(d.error) : std::nullopt);
+          } else if constexpr (std::is_same_v<D, ResultDetails> || std::is_same_v<D, ErrorDetails>) {
+            if (op.type != OperationType::Execution) {
+              if constexpr (std::is_same_v<D, ResultDetails>) {
+                set_outcome(op, d.result.payload, std::nullopt);
+              } else {
+                set_outcome(op, std::nullopt, d.error ? error_of(d.error) : std::nullopt);
+              }
+            }
           } else if constexpr (std::is_same_v<D, WaitStartedDetails>) {
             op.wait_details = WaitDetails{d.scheduled_end_timestamp};
           } else if constexpr (std::is_same_v<D, StepSucceededDetails>) {

@@ -93,7 +93,10 @@ TestResult RemoteRunner::result() const {
   snapshot.error = execution.error;
   snapshot.start_timestamp = execution.start_timestamp;
   snapshot.end_timestamp = execution.end_timestamp;
-  snapshot.operations = operations_from_history(events);
+  snapshot.operations = operations_from_history(events, execution_operation_id(arn_));
+  for (auto& op : snapshot.operations) {
+    if (op.type == OperationType::Execution) op.name = execution.durable_execution_name;
+  }
   return TestResult(std::move(snapshot), std::move(events));
 }
 
@@ -103,7 +106,8 @@ std::string RemoteRunner::wait_for_callback(const std::string& name,
   const auto deadline = Clock::now() + timeout;
   std::vector<std::string> seen;
   for (;;) {
-    const auto ops = operations_from_history(events_of(client_->get_history(arn_)));
+    const auto ops = operations_from_history(events_of(client_->get_history(arn_)),
+                                             execution_operation_id(arn_));
     seen.clear();
     for (const auto& op : ops) {
       if (op.type != OperationType::Callback) continue;

@@ -4,6 +4,7 @@
 // in-process DurableRunner's.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "durable/model/event.hpp"
@@ -16,7 +17,13 @@ namespace durable::testing {
 // leaves the step PENDING with its next attempt time), and the details events carry: execution
 // input, step attempt/result/error, wait end, callback id/result/error, invoke and context
 // result/error. InvocationCompleted events (no Id) are skipped. What the history does not
-// record (ContextDetails.ReplayChildren, Truncated payloads' full text) stays unset. Pure.
-std::vector<Operation> operations_from_history(const std::vector<Event>& events);
+// record (ContextDetails.ReplayChildren, Truncated payloads' full text) stays unset. The
+// Execution* events carry no Id: they make the EXECUTION operation `execution_id` (the ARN's last
+// '/' segment, see execution_operation_id), or none when it is empty; its Name (the execution's
+// name) is not in the history, GetDurableExecution has it. Pure.
+std::vector<Operation> operations_from_history(const std::vector<Event>& events,
+                                               const std::string& execution_id = {});
+// The EXECUTION operation's Id of execution `arn`: its last '/' segment.
+std::string execution_operation_id(const std::string& arn);
 
 }  // namespace durable::testing
