@@ -112,4 +112,45 @@ TEST_F(HostedFixtureSettingsTest, PluginRecordsGoToTheEmulatorOutputAsWholeLines
   EXPECT_GE(records, 2) << output;  // invocation-start and invocation-end at least
 }
 
+TEST_F(HostedFixtureSettingsTest, AnExecutionThatNeverEndsIsStoppedAtTheWallLimitWithAReason) {
+  dc::RemoteBackendOptions options;
+  options.client = durable::testing::LambdaApiClientOptions::for_endpoint(emulator_->url());
+  options.wall_limit = std::chrono::milliseconds(300);
+  dc::RemoteBackend backend(options);
+  // 4-1 waits for a callback; without CallbackActions nobody answers it.
+  const auto requirement = dc::parse_requirement(
+      "description: d\nhandler: h\ninvocations: i\nInput: nobody\nExpectedExecutionHistory: []\n",
+      "4-1", "4-1.yaml");
+  dc::Bindings bindings(1);
+  try {
+    (void)backend.execute(requirement, *registry_.find("4-1"), durable::Json("nobody"), bindings);
+    ADD_FAILURE() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("requirement 4-1 (function 4-1 at http://127.0.0.1:"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("did not finish within 300 ms of wall time (stopped)"),
+              std::string::npos)
+        << message;
+  }
+}
+
+TEST_F(HostedFixtureSettingsTest, AFunctionTheEndpointLacksIsAnInvokeError) {
+  dc::RemoteBackendOptions options;
+  options.client = durable::testing::LambdaApiClientOptions::for_endpoint(emulator_->url());
+  options.function_prefix = "missing-";
+  dc::RemoteBackend backend(options);
+  const auto requirement = dc::parse_requirement(
+      "description: d\nhandler: h\ninvocations: i\nInput: x\nExpectedExecutionHistory: []\n",
+      "1-1", "1-1.yaml");
+  dc::Bindings bindings(1);
+  try {
+    (void)backend.execute(requirement, *registry_.find("1-1"), durable::Json("x"), bindings);
+    ADD_FAILURE() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("function missing-1-1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Invoke failed"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
