@@ -41,17 +41,18 @@ namespace {
 using durable::emulator::FunctionRegistry;
 using durable::emulator::Service;
 
-// Fixture log lines (the SDK's and the plugins') go to stdout, as a Lambda function's go to its
+// Fixture log lines (the SDK's and the plugins') go to stderr, as a Lambda function's go to its
 // log stream: one whole line per write, flushed at once, so that an outside runner reading the
 // emulator's output (durable-conformance --remote-logs) finds every line of an execution, and
-// lines of concurrent executions never interleave.
+// lines of concurrent executions never interleave. Not stdout: that stays the machine-readable
+// start-up lines, which clients often read through a pipe they stop draining.
 void write_log_line(std::string_view line) {
   static std::mutex mu;
   std::string text(line);
   text.push_back('\n');
   std::lock_guard lock(mu);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
 }
 
 // Runs `handler` as the in-process conformance runner does (durable_runner_backend.cpp): with

@@ -34,7 +34,7 @@ constexpr const char* kUsage =
     "  --remote URL              run through the Lambda API at URL (e.g. durable-emulator's\n"
     "                            http://127.0.0.1:9014) instead of in process\n"
     "  --remote-logs FILE        with --remote: the file the functions' log lines go to\n"
-    "                            (durable-emulator's stdout); without it ExpectedLogs are skipped\n"
+    "                            (durable-emulator's stderr); without it ExpectedLogs are skipped\n"
     "  --function-prefix P       with --remote: requirement ID runs function P + ID\n"
     "  --allow-empty             exit 0 even when no requirement ran\n"
     "  --allow-missing-handlers  exit 0 even when some requirements have no handler\n"

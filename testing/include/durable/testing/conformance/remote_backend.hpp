@@ -11,7 +11,7 @@
 // follow real time while a callback is open, so the delays mean the same as in process).
 //
 // Logs: Lambda writes a function's log lines to its log stream, not to the API. With `log_file`
-// set (durable-emulator's stdout redirected to a file) the backend reads the lines written since
+// set (durable-emulator's stderr redirected to a file) the backend reads the lines written since
 // the Invoke and keeps the JSON lines whose executionArn (the SDK's) or durableExecutionArn
 // (the plugins') is the execution's, in file order. Without it the backend captures no logs, and
 // the driver skips requirements with ExpectedLogs, saying why.

@@ -16,7 +16,7 @@
 // requirement runs on a fresh DurableRunner (DurableRunnerBackend). --remote runs them through
 // the Lambda API at URL instead (RemoteBackend: the function named function prefix + id, e.g.
 // durable-emulator's hosted fixtures); --remote-logs names the file that function's log lines
-// go to (durable-emulator's stdout), without which requirements with ExpectedLogs are skipped.
+// go to (durable-emulator's stderr), without which requirements with ExpectedLogs are skipped.
 // --dump DIR writes DIR/<id>.json per executed requirement: {"Id", "Status", "Result",
 // "History" ({"Events":[...]}), "Logs"}.
 //
