@@ -19,7 +19,15 @@ durable_cc_library(NAME conformance
     src/conformance/handler_registry.cpp
     src/conformance/durable_runner_backend.cpp
     src/conformance/driver.cpp
+    src/conformance/run_main.cpp
     # Golden histories are conformance requirements, compared with the conformance matcher.
     src/golden_history.cpp
   PUBLIC_DEPS durable::testing
   PRIVATE_DEPS yaml-cpp)
+
+# Over the Lambda API (durable-conformance --remote): only where durable::remote is built.
+if(TARGET durable_remote)
+  target_sources(durable_conformance PRIVATE src/conformance/remote_backend.cpp)
+  target_link_libraries(durable_conformance PUBLIC durable::remote)
+  target_compile_definitions(durable_conformance PRIVATE DURABLE_CONFORMANCE_REMOTE=1)
+endif()

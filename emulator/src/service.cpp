@@ -80,7 +80,8 @@ struct TargetCall {
 };
 
 struct FaultRule {
-  std::string arn;  // empty: every execution
+  std::string arn;       // empty: every execution (of `function`, when that is set)
+  std::string function;  // bare function name; empty: any function
   std::uint64_t k = 0;
   CheckpointFaultKind kind = CheckpointFaultKind::kServiceError;
 };
@@ -301,7 +302,8 @@ struct Service::Impl final : detail::InvokeTargets {
 
   std::optional<CheckpointFaultKind> fault_for(const ExecutionRecord& exec) const {
     for (const auto& rule : faults) {
-      if (rule.k == exec.checkpoint_calls && (rule.arn.empty() || rule.arn == exec.arn)) {
+      if (rule.k == exec.checkpoint_calls && (rule.arn.empty() || rule.arn == exec.arn) &&
+          (rule.function.empty() || rule.function == exec.function_name)) {
         return rule.kind;
       }
     }
@@ -730,6 +732,13 @@ bool Service::has_open_callbacks() const {
   return false;
 }
 
+std::optional<std::string> Service::in_flight_request_id(const std::string& arn) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->by_arn.find(arn);
+  if (it == impl_->by_arn.end() || !it->second->in_flight) return std::nullopt;
+  return it->second->in_flight->request_id;
+}
+
 std::string Service::describe_waiting(const std::string& arn) const {
   auto& im = *impl_;
   std::lock_guard lock(im.mu);
@@ -872,7 +881,22 @@ void Service::inject_checkpoint_fault(const std::string& arn, std::uint64_t k,
   }
   std::lock_guard lock(impl_->mu);
   if (!arn.empty()) (void)impl_->find(arn);
-  impl_->faults.push_back(FaultRule{arn, k, kind});
+  impl_->faults.push_back(FaultRule{arn, {}, k, kind});
+}
+
+void Service::inject_function_checkpoint_fault(const std::string& function_name, std::uint64_t k,
+                                               CheckpointFaultKind kind) {
+  if (function_name.empty()) {
+    throw std::invalid_argument("inject_function_checkpoint_fault: the function name is empty");
+  }
+  if (k == 0) {
+    throw std::invalid_argument(
+        "inject_function_checkpoint_fault: k counts checkpoint calls from 1, got 0");
+  }
+  // Executions record the bare name, so "fn:$LATEST" or an ARN must name the same rule.
+  const std::string function = detail::bare_function_name(function_name);
+  std::lock_guard lock(impl_->mu);
+  impl_->faults.push_back(FaultRule{{}, function, k, kind});
 }
 
 void Service::clear_checkpoint_faults() {

@@ -20,9 +20,11 @@ struct TestResult::State {
   // run would be the largest per-run cost.
   std::once_flag history_once;
   std::vector<Event> history;
+  bool history_given = false;  // set at construction; then no emulator is needed
 
   void load_history() {
     std::call_once(history_once, [this] {
+      if (history_given) return;
       if (!service) throw std::logic_error("TestResult: no emulator to read the history from");
       std::vector<Event> events;
       GetDurableExecutionHistoryRequest request;
@@ -62,6 +64,12 @@ TestResult::TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> ser
   snapshot.observed = {};
   state_->snapshot = std::move(snapshot);
   state_->service = std::move(service);
+}
+
+TestResult::TestResult(Snapshot snapshot, std::vector<Event> history)
+    : TestResult(std::move(snapshot), std::shared_ptr<emulator::Service>()) {
+  state_->history = std::move(history);
+  state_->history_given = true;
 }
 
 const std::string& TestResult::execution_arn() const { return state_->snapshot.execution_arn; }

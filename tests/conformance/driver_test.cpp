@@ -83,6 +83,8 @@ class FakeBackend : public dc::ExecutionBackend {
     return out;
   }
   bool supports_callbacks() const override { return callbacks; }
+  bool captures_logs() const override { return backend_captures_logs; }
+  bool backend_captures_logs = true;
 };
 
 }  // namespace
@@ -183,6 +185,22 @@ TEST(Driver, ExpectedLogsAreChecked) {
   backend.capture_logs = false;
   const auto uncaptured = driver.run(requirement("1-1", yaml));
   EXPECT_NE(uncaptured.detail.find("captured no logs"), std::string::npos);
+}
+
+TEST(Driver, ExpectedLogsAreSkippedWithAReasonWhenTheBackendCapturesNone) {
+  dc::HandlerRegistry reg;
+  reg.register_handler("1-1", noop);
+  FakeBackend backend;
+  backend.backend_captures_logs = false;
+  const std::string yaml = std::string(kStepYaml) +
+                           "ExpectedLogs:\n  - match:\n      message: '/x/'\n    count: 1\n";
+  dc::ConformanceDriver driver(reg, backend);
+  const auto report = driver.run(requirement("1-1", yaml));
+  EXPECT_EQ(report.verdict, dc::Verdict::Skipped);
+  EXPECT_NE(report.detail.find("needs logs"), std::string::npos) << report.detail;
+  EXPECT_EQ(backend.calls, 0);
+  // Without ExpectedLogs the requirement still runs.
+  EXPECT_EQ(driver.run(requirement("1-1")).verdict, dc::Verdict::Passed);
 }
 
 TEST(Driver, TableSummaryLinesAndFilter) {

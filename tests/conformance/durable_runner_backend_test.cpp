@@ -221,4 +221,24 @@ TEST(DurableRunnerBackendSettings, PlainTargetsAndCheckpointFaultsAreApplied) {
   EXPECT_TRUE(crashed) << out.history.dump(2);
 }
 
+TEST(DurableRunnerBackendOutcome, HistoryIsTheHistoryResponseBodyAsDocumented) {
+  dc::Bindings bindings(1);
+  const auto req = parse(R"(
+description: d
+handler: h
+invocations: i
+Input: {}
+)");
+  dc::RegisteredHandler handler;
+  handler.handler = [](const Json&, DurableContext& ctx) -> Json {
+    return ctx.step([](durable::StepContext&) { return Json("done"); }, "only");
+  };
+  dc::DurableRunnerBackend backend;
+  const auto out = backend.execute(req, handler, req.input, bindings);
+  ASSERT_TRUE(out.history.is_object()) << out.history.dump();
+  ASSERT_TRUE(out.history.at("Events").is_array());
+  EXPECT_EQ(out.history.at("Events").front().at("EventType"), "ExecutionStarted");
+  EXPECT_TRUE(dc::ExecutionOutcome{}.history.at("Events").empty());
+}
+
 }  // namespace

@@ -132,6 +132,42 @@ TEST_F(CheckpointFaultTest, AnEmptyArnAppliesToEveryExecutionCountedSeparately) 
   }
 }
 
+TEST_F(CheckpointFaultTest, AFunctionFaultAppliesToEachExecutionOfThatFunctionOnly) {
+  service_.inject_function_checkpoint_fault("my-fn:$LATEST", 1, CheckpointFaultKind::kThrottle);
+  for (const char* name : {"one", "two"}) {
+    SCOPED_TRACE(name);
+    start("{}", name);  // function "my-fn"
+    invoke();
+    expect_fault({step_start("a")}, "TooManyRequestsException", 429, name);
+    checkpoint({step_start("a")});  // call 2: no fault
+  }
+  StartExecutionRequest other;
+  other.function_name = "other-fn";
+  other.execution_name = "three";
+  arn_ = service_.start_execution(other).durable_execution_arn;
+  invoke();
+  checkpoint({step_start("a")});
+  EXPECT_TRUE(has_op("a"));
+}
+
+TEST_F(CheckpointFaultTest, InFlightRequestIdIsTheOneInvocationCompletedRecords) {
+  start();
+  EXPECT_EQ(service_.in_flight_request_id(arn_), std::nullopt);  // ready, not yet taken
+  const auto pending = invoke();
+  EXPECT_EQ(service_.in_flight_request_id(arn_), pending.request_id);
+  complete_with_error(ErrorObject{});
+  EXPECT_EQ(service_.in_flight_request_id(arn_), std::nullopt);
+  EXPECT_EQ(last_invocation_completed().request_id, pending.request_id);
+  EXPECT_EQ(service_.in_flight_request_id("arn:unknown"), std::nullopt);
+}
+
+TEST_F(CheckpointFaultTest, AFunctionFaultNeedsANameAndK) {
+  EXPECT_THROW(service_.inject_function_checkpoint_fault("", 1, CheckpointFaultKind::kThrottle),
+               std::invalid_argument);
+  EXPECT_THROW(service_.inject_function_checkpoint_fault("fn", 0, CheckpointFaultKind::kThrottle),
+               std::invalid_argument);
+}
+
 TEST_F(CheckpointFaultTest, ClearForgetsFaults) {
   start();
   service_.inject_checkpoint_fault(arn_, 1, CheckpointFaultKind::kServiceError);

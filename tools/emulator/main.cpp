@@ -19,8 +19,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <pthread.h>
 
@@ -29,6 +31,8 @@
 #include "durable/emulator/service.hpp"
 #include "durable/fixtures/conformance_handlers.hpp"
 #include "durable/invocation.hpp"
+#include "durable/logger.hpp"
+#include "durable/plugin.hpp"
 #include "durable/testing/conformance/handler_registry.hpp"
 #include "service_checkpoint_client.hpp"
 
@@ -37,25 +41,59 @@ namespace {
 using durable::emulator::FunctionRegistry;
 using durable::emulator::Service;
 
-durable::emulator::DurableFunction wrap(durable::Handler handler, Service& service) {
-  return [handler = std::move(handler), &service](const durable::DurableExecutionInvocationInput& in) {
+// Fixture log lines (the SDK's and the plugins') go to stderr, as a Lambda function's go to its
+// log stream: one whole line per write, flushed at once, so that an outside runner reading the
+// emulator's output (durable-conformance --remote-logs) finds every line of an execution, and
+// lines of concurrent executions never interleave. Not stdout: that stays the machine-readable
+// start-up lines, which clients often read through a pipe they stop draining.
+void write_log_line(std::string_view line) {
+  static std::mutex mu;
+  std::string text(line);
+  text.push_back('\n');
+  std::lock_guard lock(mu);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+// Runs `handler` as the in-process conformance runner does (durable_runner_backend.cpp): with
+// the requirement's plugins and the SDK's debug-level log lines.
+durable::emulator::DurableFunction wrap(durable::Handler handler, Service& service,
+                                        std::vector<std::shared_ptr<durable::Plugin>> plugins) {
+  return [handler = std::move(handler), &service,
+          plugins = std::move(plugins)](const durable::DurableExecutionInvocationInput& in) {
     durable::tools::ServiceCheckpointClient client(service);
-    return durable::run_invocation(handler, in, client);
+    durable::InvocationOptions options;
+    options.request_id = service.in_flight_request_id(in.durable_execution_arn);
+    options.log_level = durable::LogLevel::Debug;
+    options.log_sink = write_log_line;
+    options.plugins = plugins;
+    return durable::run_invocation(handler, in, client, options);
   };
 }
 
+// Registers every fixture as the function named by its requirement id, with its requirement's
+// settings: plugins, checkpoint faults (into every execution of that function, counted per
+// execution) and ExecutionTimeout, plus the functions it invokes.
 std::size_t register_fixtures(FunctionRegistry& registry, Service& service) {
   durable::testing::conformance::HandlerRegistry handlers;
   durable::fixtures::register_conformance_handlers(handlers);
   std::size_t count = 0;
   for (const auto& id : handlers.ids()) {
     const auto* entry = handlers.find(id);
-    registry.register_durable_function(id, wrap(entry->handler, service));
-    ++count;
-    for (const auto& [name, handler] : entry->settings.durable_functions) {
-      registry.register_durable_function(name, wrap(handler, service));
+    const auto& settings = entry->settings;
+    durable::emulator::FunctionOptions options;
+    options.timeout = settings.execution_timeout;
+    registry.register_durable_function(id, wrap(entry->handler, service, settings.plugins),
+                                       options);
+    for (const auto& fault : settings.checkpoint_faults) {
+      service.inject_function_checkpoint_fault(id, fault.k, fault.kind);
     }
-    for (const auto& [name, target] : entry->settings.plain_functions) {
+    ++count;
+    // The in-process runner gives its plugins to every durable function of the run.
+    for (const auto& [name, handler] : settings.durable_functions) {
+      registry.register_durable_function(name, wrap(handler, service, settings.plugins));
+    }
+    for (const auto& [name, target] : settings.plain_functions) {
       registry.register_function(name, target.function, target.options);
     }
   }

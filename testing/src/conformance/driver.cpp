@@ -68,6 +68,11 @@ RequirementReport ConformanceDriver::run(const Requirement& requirement) {
     report.detail = "needs callbacks: the runner has no callback API to apply CallbackActions";
     return report;
   }
+  if (!requirement.expected_logs.empty() && !backend_.captures_logs()) {
+    report.verdict = Verdict::Skipped;
+    report.detail = "needs logs: the backend captures no log lines to check ExpectedLogs against";
+    return report;
+  }
 
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::string> problems;

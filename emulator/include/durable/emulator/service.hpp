@@ -142,6 +142,10 @@ class Service {
   // True while a non-terminal execution has a callback in STARTED status: someone outside may
   // still answer it, so a driver that skips time must not jump over its timeout.
   bool has_open_callbacks() const;
+  // The RequestId of the invocation of `arn` in flight (as InvocationCompleted will record it),
+  // for a host that runs functions in process and hands Lambda's request id to the SDK's
+  // logger; std::nullopt when none is in flight or `arn` is unknown.
+  std::optional<std::string> in_flight_request_id(const std::string& arn) const;
   // A readable line per non-terminal execution saying what it waits for (pending operations,
   // timers); used by the harness when an execution can never finish.
   std::string describe_waiting(const std::string& arn) const;
@@ -200,6 +204,12 @@ class Service {
   // invoked again after ServiceOptions::invocation_retry_delay, as after any failed invocation.
   // Throws std::invalid_argument when k is 0 and ApiError 404 for a non-empty unknown `arn`.
   void inject_checkpoint_fault(const std::string& arn, std::uint64_t k, CheckpointFaultKind kind);
+  // The same for every execution of `function_name` (bare, qualified or an ARN; matched by its
+  // bare name), present and future, each counting its own calls: how a host that starts
+  // executions on request (durable-emulator) gives one function its fault settings.
+  // Throws std::invalid_argument for an empty name or k == 0.
+  void inject_function_checkpoint_fault(const std::string& function_name, std::uint64_t k,
+                                        CheckpointFaultKind kind);
   // Forgets every injected fault.
   void clear_checkpoint_faults();
 

@@ -48,6 +48,9 @@ class TestResult {
     OperationObservations observed;
   };
   TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> service);
+  // A result whose history is already known (a remote runner read it over the Lambda API):
+  // history() returns `history`, and no emulator is kept.
+  TestResult(Snapshot snapshot, std::vector<Event> history);
 
   const std::string& execution_arn() const;
   InvocationStatus status() const;

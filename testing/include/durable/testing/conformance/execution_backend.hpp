@@ -1,5 +1,6 @@
 // The seam between the conformance driver and whatever executes a handler: the DurableRunner
-// in-process (DurableRunnerBackend), or a fake in the driver's own tests.
+// in-process (DurableRunnerBackend), a function behind the Lambda API (RemoteBackend,
+// remote_backend.hpp), or a fake in the driver's own tests.
 #pragma once
 
 #include <optional>
@@ -17,7 +18,10 @@ namespace durable::testing::conformance {
 struct ExecutionOutcome {
   std::string status;                 // SUCCEEDED, FAILED, TIMED_OUT, STOPPED, RUNNING
   std::optional<std::string> result;  // the execution's Result JSON text, when it has one
-  Json history = Json::array();       // GetDurableExecutionHistory(IncludeExecutionData=true)
+  // The GetDurableExecutionHistory(IncludeExecutionData=true) response body with every page
+  // merged: an object {"Events": [event, ...]} in event order, events in the service's wire
+  // shape (what --dump writes and what match_history reads).
+  Json history = Json{{"Events", Json::array()}};
   std::vector<std::string> logs;      // the SDK's log lines, in emission order
   bool logs_captured = false;         // false: `logs` means nothing
   std::string timeline;               // human-readable account for verbose reports (may be "")
@@ -35,6 +39,9 @@ class ExecutionBackend {
                                    const Json& input, const Bindings& bindings) = 0;
   // Whether execute() can carry out CallbackActions.
   virtual bool supports_callbacks() const = 0;
+  // Whether execute() fills ExecutionOutcome::logs; when false the driver skips requirements
+  // with ExpectedLogs (saying why) instead of failing them.
+  virtual bool captures_logs() const { return true; }
 };
 
 // Executes with a fresh durable::testing::DurableRunner per requirement (virtual clock, log
