@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "durable/errors.hpp"
+#include "error_conversion.hpp"
 #include "plugin_dispatcher.hpp"
 
 namespace durable::detail {
@@ -22,6 +23,11 @@ bool starts_with(const std::string& text, std::string_view prefix) {
 BranchScope*& current_branch() {
   thread_local BranchScope* scope = nullptr;
   return scope;
+}
+
+const StepBodyMark*& current_step_body() {
+  thread_local const StepBodyMark* mark = nullptr;
+  return mark;
 }
 
 std::unique_lock<std::mutex>*& current_sdk_lock() {
@@ -301,6 +307,29 @@ void ExecutionState::record(Termination kind, std::exception_ptr sticky, ErrorOb
   termination_ = kind;
   sticky_ = std::move(sticky);
   failure_ = std::move(failure);
+}
+
+void ExecutionState::record_misuse(std::exception_ptr error) {
+  std::lock_guard<std::mutex> guard(misuse_mutex_);
+  if (misuse_) return;
+  misuse_ = std::move(error);
+  misused_.store(true, std::memory_order_release);
+}
+
+void ExecutionState::record_misuse_failure() {
+  if (!misused()) return;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> guard(misuse_mutex_);
+    error = misuse_;
+  }
+  record(Termination::Failed, error, error_object_from(error));
+}
+
+void ExecutionState::fail_if_misused() {
+  if (!misused()) return;
+  record_misuse_failure();
+  std::rethrow_exception(sticky_);
 }
 
 void ExecutionState::enter() const {

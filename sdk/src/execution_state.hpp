@@ -59,6 +59,17 @@ struct BranchScope {
   }
 };
 
+// A step body (or wait_for_condition check) running on some thread: what the misuse check names
+// when a durable operation is called while it runs. Lives on the stack of the operation that runs
+// the body; `outer` is the mark the same thread had before (a body running a whole other
+// invocation).
+struct StepBodyMark {
+  const class ExecutionState* state = nullptr;
+  const std::string* step_id = nullptr;
+  const std::optional<std::string>* step_name = nullptr;
+  const StepBodyMark* outer = nullptr;
+};
+
 // Why the invocation is ending early; later outcomes only replace weaker ones
 // (None < Suspended < Failed/InvocationError).
 enum class Termination { None, Suspended, Failed, InvocationError };
@@ -91,8 +102,7 @@ class ExecutionState {
   const std::vector<std::string>& initial_order() const { return initial_order_; }
 
   // Queues an update to ride with the next synchronous checkpoint.
-  void enqueue(OperationUpdate update);
-  // Queues an update and flushes the queue: returns once it is persisted.
+  void enqueue(OperationUpdate update);  // Queues an update and flushes the queue: returns once it is persisted.
   void checkpoint(OperationUpdate update);
   // Sends everything queued, in batches, merging each response into the state and rotating the
   // token. A non-retryable ApiError (4xx except 429 and stale-token messages) records a Failed
@@ -145,6 +155,17 @@ class ExecutionState {
   // failure is fatal for the invocation, unless the invocation already ended (then that wins).
   [[noreturn]] void fail_serdes(const SerDesError& error);
 
+  // Misuse (a durable operation called while a step body of this invocation runs) may be
+  // detected on any thread: the detecting thread records it here (thread-safe, the first one
+  // wins) and throws it; the thread running the body fails the execution with it once the body
+  // is over (fail_if_misused), and so does the invocation's end.
+  void record_misuse(std::exception_ptr error);
+  bool misused() const { return misused_.load(std::memory_order_acquire); }
+  // Records a Failed termination with the recorded misuse, if any, and throws it; no-op otherwise.
+  void fail_if_misused();
+  // As fail_if_misused, without throwing (the invocation's end).
+  void record_misuse_failure();
+
   Termination termination() const { return termination_; }
   const ErrorObject& failure() const { return failure_; }
   const std::exception_ptr& sticky_exception() const { return sticky_; }
@@ -187,7 +208,13 @@ class ExecutionState {
   std::size_t member_flush_waiters_ = 0;  // members among flush_waiters_ not yet counted active
   std::uint64_t wake_generation_ = 0;     // bumped by every end of a request
   std::shared_ptr<PluginDispatcher> plugins_;
+  std::atomic<bool> misused_{false};
+  std::mutex misuse_mutex_;
+  std::exception_ptr misuse_;
 };
+
+// The innermost step body the calling thread runs, or null.
+const StepBodyMark*& current_step_body();
 
 // The BranchScope of the calling thread, or null outside parallel/map threads.
 BranchScope*& current_branch();

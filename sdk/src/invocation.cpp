@@ -96,7 +96,9 @@ DurableExecutionInvocationOutput execute(const Handler& handler,
   }
 
   // A recorded termination wins over whatever the handler did afterwards: a suspension or
-  // fatal error the user caught and ignored still ends the invocation that way.
+  // fatal error the user caught and ignored still ends the invocation that way, and so does a
+  // durable operation misused inside a step body whose failure never reached a body's end.
+  state->record_misuse_failure();
   switch (state->termination()) {
     case Termination::InvocationError:
       std::rethrow_exception(state->sticky_exception());
