@@ -78,6 +78,10 @@ class ExecutionState {
  public:
   ExecutionState(std::string execution_arn, std::string checkpoint_token, CheckpointClient& client,
                  const InvocationOptions& options);
+  // Joins the background flusher if stop_background() was not reached (an exception).
+  ~ExecutionState();
+  ExecutionState(const ExecutionState&) = delete;
+  ExecutionState& operator=(const ExecutionState&) = delete;
 
   const std::string& execution_arn() const { return execution_arn_; }
   const std::shared_ptr<LogCore>& log_core() const { return log_core_; }
@@ -101,8 +105,23 @@ class ExecutionState {
   bool existed_at_start(const std::string& id) const { return initial_ids_.count(id) != 0; }
   const std::vector<std::string>& initial_order() const { return initial_order_; }
 
-  // Queues an update to ride with the next synchronous checkpoint.
-  void enqueue(OperationUpdate update);  // Queues an update and flushes the queue: returns once it is persisted.
+  // Queues an update to ride with the next synchronous checkpoint, or to be sent by the
+  // background flusher once it has waited the flush window (whichever comes first).
+  void enqueue(OperationUpdate update);
+
+  // Background checkpointing. The invocation's thread holds the SDK lock whenever it runs SDK
+  // code (execute() takes it); it is released only while a step body runs or a request is in
+  // flight. The flusher thread (started with the first queued update) takes the lock when the
+  // oldest queued update has waited `window`, and sends the queue with flush(); so it only ever
+  // sends while user code runs, never between an operation's START and the code that follows.
+  // stop_background() (call holding the SDK lock) makes the flusher send nothing more, releases
+  // the lock, and joins it: the invocation's output goes out after that, so nothing is ever sent
+  // after it. A window of zero starts no thread.
+  void set_flush_window(std::chrono::milliseconds window) { flush_window_ = window; }
+  void stop_background(std::unique_lock<std::mutex>& sdk_lock);
+  // Requests the flusher sent (for tests and benchmarks).
+  std::size_t background_requests() const { return background_requests_.load(); }
+  // Queues an update and flushes the queue: returns once it is persisted.
   void checkpoint(OperationUpdate update);
   // Sends everything queued, in batches, merging each response into the state and rotating the
   // token. A non-retryable ApiError (4xx except 429 and stale-token messages) records a Failed
@@ -179,6 +198,8 @@ class ExecutionState {
   [[noreturn]] void on_service_failure(const char* what_call);
   void record(Termination kind, std::exception_ptr sticky, ErrorObject failure);
   void member_pause_counted();
+  void background_loop();
+  void arm_background();
 
   std::string execution_arn_;
   std::string checkpoint_token_;
@@ -208,6 +229,17 @@ class ExecutionState {
   std::size_t member_flush_waiters_ = 0;  // members among flush_waiters_ not yet counted active
   std::uint64_t wake_generation_ = 0;     // bumped by every end of a request
   std::shared_ptr<PluginDispatcher> plugins_;
+  // Background flusher (see stop_background). bg_* are guarded by bg_mutex_; oldest_queued_ by
+  // the SDK lock (it is the time the queue last went from empty to non-empty).
+  std::chrono::milliseconds flush_window_{0};
+  std::thread flusher_;
+  std::mutex bg_mutex_;
+  std::condition_variable bg_wake_;
+  std::optional<std::chrono::steady_clock::time_point> bg_due_;
+  bool bg_stop_ = false;
+  std::atomic<bool> bg_stopping_{false};
+  std::chrono::steady_clock::time_point oldest_queued_{};
+  std::atomic<std::size_t> background_requests_{0};
   std::atomic<bool> misused_{false};
   std::mutex misuse_mutex_;
   std::exception_ptr misuse_;
