@@ -139,7 +139,7 @@ std::optional<RecordedBatch> parse_envelope(const std::optional<std::string>& pa
 detail::RawResult DurableContext::batch_raw(OperationName name, const detail::BatchSpec& spec,
                                             const detail::ItemBody& body,
                                             const detail::BatchEncoder& encode) {
-  state_->enter();
+  enter_operation(spec.outer_sub_type == subtype::kMap ? "map" : "parallel");
   detail::validate_name(name);
   validate_spec(spec);
   return child_raw(

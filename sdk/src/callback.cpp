@@ -75,7 +75,7 @@ void CallbackHandle::fail_deserialization(const char* what) const {
 
 detail::CallbackHandle DurableContext::callback_raw(OperationName name, Duration timeout,
                                                     Duration heartbeat_timeout) {
-  state_->enter();
+  enter_operation("create_callback");
   detail::validate_name(name);
   detail::validate_callback_timeouts(timeout, heartbeat_timeout);
   const detail::OpSite site{operation_id(context_id_, ++counter_), detail::normalized(name)};

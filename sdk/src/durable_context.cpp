@@ -58,6 +58,33 @@ DurableContext::DurableContext(std::shared_ptr<detail::ExecutionState> state,
 
 DurableContext::~DurableContext() = default;
 
+void DurableContext::enter_operation(const char* operation) {
+  // This thread runs a step body of this invocation: any context of it is off limits.
+  for (const detail::StepBodyMark* m = detail::current_step_body(); m != nullptr; m = m->outer) {
+    if (m->state == state_.get()) misused(operation, *m);
+  }
+  // Another thread runs a step body of this very context.
+  if (running_body_.load(std::memory_order_acquire) != nullptr) {
+    std::unique_lock<std::mutex> guard(body_mutex_);
+    if (const detail::StepBodyMark* m = running_body_.load(std::memory_order_relaxed)) {
+      misused(operation, *m);  // builds the message while the lock keeps the mark alive
+    }
+  }
+  state_->enter();
+}
+
+void DurableContext::misused(const char* operation, const detail::StepBodyMark& body) {
+  std::string step = body.step_name && *body.step_name
+                         ? "step '" + **body.step_name + "' (" + *body.step_id + ")"
+                         : "unnamed step " + *body.step_id;
+  const OperationMisuseError error(
+      std::string("durable operation ") + operation + " called while the body of " + step +
+      " is running: a step body must not use a DurableContext (run the operations in a child "
+      "context instead, or pass their results into the step)");
+  state_->record_misuse(std::make_exception_ptr(error));
+  throw error;
+}
+
 Logger& DurableContext::logger() {
   state_->enter();
   return logger_;
@@ -84,7 +111,7 @@ void DurableContext::fail_deserialization(const std::string& operation_id, const
 detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy strategy,
                                            StepSemantics semantics,
                                            const detail::StepBody& body) {
-  state_->enter();
+  enter_operation("step");
   validate_name(name);
   const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
 
@@ -175,6 +202,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
     detail::UserFunctionRun run(*state_, site.id, OperationType::Step, subtype::kStep, site.name,
                                 context_id_, attempt, false);
     try {
+      detail::StepBodyScope running(*this, *state_, site.id, site.name);
       // Other branches' SDK code may run while this body does (parallel/map).
       detail::SdkLockRelease unlocked(*state_);
       payload = body(step_context);
@@ -182,6 +210,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
       // A suspension or fatal error raised through another context inside the body wins.
       return fail_attempt(detail::user_code_failed(*state_, run), attempt);
     }
+    state_->fail_if_misused();
     run.succeeded();
   }
 
@@ -193,7 +222,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
 }
 
 void DurableContext::wait(Duration duration, OperationName name) {
-  state_->enter();
+  enter_operation("wait");
   validate_name(name);
   if (duration < Duration::from_seconds(1)) {
     throw ValidationError("wait duration must be at least 1 second, got " + duration.to_string());
@@ -220,7 +249,8 @@ void DurableContext::wait(Duration duration, OperationName name) {
 detail::RawResult DurableContext::child_raw(OperationName name, const detail::ChildBody& body,
                                             std::string_view sub_type,
                                             const detail::ChildFailure& on_failure) {
-  state_->enter();
+  enter_operation(sub_type == subtype::kRunInChildContext ? "run_in_child_context"
+                                                          : "a child context");
   validate_name(name);
   const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
   return child_raw_at(site, body, sub_type, on_failure);

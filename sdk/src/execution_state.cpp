@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "durable/errors.hpp"
+#include "error_conversion.hpp"
 #include "plugin_dispatcher.hpp"
 
 namespace durable::detail {
@@ -22,6 +23,11 @@ bool starts_with(const std::string& text, std::string_view prefix) {
 BranchScope*& current_branch() {
   thread_local BranchScope* scope = nullptr;
   return scope;
+}
+
+const StepBodyMark*& current_step_body() {
+  thread_local const StepBodyMark* mark = nullptr;
+  return mark;
 }
 
 std::unique_lock<std::mutex>*& current_sdk_lock() {
@@ -73,6 +79,11 @@ ExecutionState::ExecutionState(std::string execution_arn, std::string checkpoint
                                           options.request_id)),
       batcher_(BatchLimits{options.max_batch_updates, options.max_batch_bytes}),
       owner_(std::this_thread::get_id()) {}
+
+ExecutionState::~ExecutionState() {
+  std::unique_lock<std::mutex> none;
+  stop_background(none);
+}
 
 void ExecutionState::load_initial_state(const InitialExecutionState& initial) {
   merge(initial.operations);
@@ -145,8 +156,81 @@ void drop_if_stopped(const ExecutionState* state) {
 
 void ExecutionState::enqueue(OperationUpdate update) {
   drop_if_stopped(this);
+  const bool was_empty = batcher_.empty();
   batcher_.push(std::move(update));
   ++queued_seq_;
+  if (was_empty && flush_window_.count() > 0) arm_background();
+}
+
+void ExecutionState::arm_background() {
+  oldest_queued_ = std::chrono::steady_clock::now();
+  std::lock_guard<std::mutex> guard(bg_mutex_);
+  if (bg_stop_) return;
+  if (!flusher_.joinable()) {
+    try {
+      flusher_ = std::thread([this] { background_loop(); });
+    } catch (const std::system_error&) {
+      flush_window_ = std::chrono::milliseconds(0);  // no thread: updates wait for the next flush
+      return;
+    }
+  }
+  if (!bg_due_) {
+    // Asleep without a deadline: wake it. While a deadline is set it re-checks then anyway.
+    bg_due_ = oldest_queued_ + flush_window_;
+    bg_wake_.notify_one();
+  }
+}
+
+void ExecutionState::background_loop() {
+  std::unique_lock<std::mutex> bg(bg_mutex_);
+  while (!bg_stop_) {
+    if (!bg_due_) {
+      bg_wake_.wait(bg);
+      continue;
+    }
+    if (std::chrono::steady_clock::now() < *bg_due_) {
+      bg_wake_.wait_until(bg, *bg_due_);
+      continue;
+    }
+    bg_due_.reset();
+    bg.unlock();
+    {
+      std::unique_lock<std::mutex> sdk(sdk_mutex_);
+      current_sdk_lock() = &sdk;
+      std::optional<std::chrono::steady_clock::time_point> next_due;
+      if (!bg_stopping_ && termination_ != Termination::Failed &&
+          termination_ != Termination::InvocationError && !batcher_.empty()) {
+        // The queue may have drained and refilled since the deadline was set: only an update
+        // that has waited the whole window is due.
+        const auto due = oldest_queued_ + flush_window_;
+        if (std::chrono::steady_clock::now() < due) {
+          next_due = due;
+        } else {
+          ++background_requests_;
+          try {
+            flush();
+          } catch (...) {
+            // Recorded as the invocation's termination; its own thread reports it.
+          }
+        }
+      }
+      current_sdk_lock() = nullptr;
+      sdk.unlock();
+      bg.lock();
+      if (next_due && (!bg_due_ || *next_due < *bg_due_)) bg_due_ = next_due;
+    }
+  }
+}
+
+void ExecutionState::stop_background(std::unique_lock<std::mutex>& sdk_lock) {
+  bg_stopping_ = true;
+  {
+    std::lock_guard<std::mutex> guard(bg_mutex_);
+    bg_stop_ = true;
+    bg_wake_.notify_one();
+  }
+  if (sdk_lock.owns_lock()) sdk_lock.unlock();
+  if (flusher_.joinable()) flusher_.join();
 }
 
 void ExecutionState::checkpoint(OperationUpdate update) {
@@ -184,6 +268,10 @@ void ExecutionState::member_resume() {
 }
 
 void ExecutionState::flush() {
+  // A request that failed on another thread (the flusher) ended the invocation.
+  if (termination_ == Termination::Failed || termination_ == Termination::InvocationError) {
+    std::rethrow_exception(sticky_);
+  }
   // Group commit: parallel/map branches share one request stream. While one branch's request is
   // in flight (the SDK lock released), the others queue their updates and wait; the next request
   // carries all of them. A branch also holds its request back while other branches are running
@@ -301,6 +389,29 @@ void ExecutionState::record(Termination kind, std::exception_ptr sticky, ErrorOb
   termination_ = kind;
   sticky_ = std::move(sticky);
   failure_ = std::move(failure);
+}
+
+void ExecutionState::record_misuse(std::exception_ptr error) {
+  std::lock_guard<std::mutex> guard(misuse_mutex_);
+  if (misuse_) return;
+  misuse_ = std::move(error);
+  misused_.store(true, std::memory_order_release);
+}
+
+void ExecutionState::record_misuse_failure() {
+  if (!misused()) return;
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> guard(misuse_mutex_);
+    error = misuse_;
+  }
+  record(Termination::Failed, error, error_object_from(error));
+}
+
+void ExecutionState::fail_if_misused() {
+  if (!misused()) return;
+  record_misuse_failure();
+  std::rethrow_exception(sticky_);
 }
 
 void ExecutionState::enter() const {

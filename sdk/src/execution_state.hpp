@@ -59,6 +59,17 @@ struct BranchScope {
   }
 };
 
+// A step body (or wait_for_condition check) running on some thread: what the misuse check names
+// when a durable operation is called while it runs. Lives on the stack of the operation that runs
+// the body; `outer` is the mark the same thread had before (a body running a whole other
+// invocation).
+struct StepBodyMark {
+  const class ExecutionState* state = nullptr;
+  const std::string* step_id = nullptr;
+  const std::optional<std::string>* step_name = nullptr;
+  const StepBodyMark* outer = nullptr;
+};
+
 // Why the invocation is ending early; later outcomes only replace weaker ones
 // (None < Suspended < Failed/InvocationError).
 enum class Termination { None, Suspended, Failed, InvocationError };
@@ -67,6 +78,10 @@ class ExecutionState {
  public:
   ExecutionState(std::string execution_arn, std::string checkpoint_token, CheckpointClient& client,
                  const InvocationOptions& options);
+  // Joins the background flusher if stop_background() was not reached (an exception).
+  ~ExecutionState();
+  ExecutionState(const ExecutionState&) = delete;
+  ExecutionState& operator=(const ExecutionState&) = delete;
 
   const std::string& execution_arn() const { return execution_arn_; }
   const std::shared_ptr<LogCore>& log_core() const { return log_core_; }
@@ -90,8 +105,22 @@ class ExecutionState {
   bool existed_at_start(const std::string& id) const { return initial_ids_.count(id) != 0; }
   const std::vector<std::string>& initial_order() const { return initial_order_; }
 
-  // Queues an update to ride with the next synchronous checkpoint.
+  // Queues an update to ride with the next synchronous checkpoint, or to be sent by the
+  // background flusher once it has waited the flush window (whichever comes first).
   void enqueue(OperationUpdate update);
+
+  // Background checkpointing. The invocation's thread holds the SDK lock whenever it runs SDK
+  // code (execute() takes it); it is released only while a step body runs or a request is in
+  // flight. The flusher thread (started with the first queued update) takes the lock when the
+  // oldest queued update has waited `window`, and sends the queue with flush(); so it only ever
+  // sends while user code runs, never between an operation's START and the code that follows.
+  // stop_background() (call holding the SDK lock) makes the flusher send nothing more, releases
+  // the lock, and joins it: the invocation's output goes out after that, so nothing is ever sent
+  // after it. A window of zero starts no thread.
+  void set_flush_window(std::chrono::milliseconds window) { flush_window_ = window; }
+  void stop_background(std::unique_lock<std::mutex>& sdk_lock);
+  // Requests the flusher sent (for tests and benchmarks).
+  std::size_t background_requests() const { return background_requests_.load(); }
   // Queues an update and flushes the queue: returns once it is persisted.
   void checkpoint(OperationUpdate update);
   // Sends everything queued, in batches, merging each response into the state and rotating the
@@ -145,6 +174,17 @@ class ExecutionState {
   // failure is fatal for the invocation, unless the invocation already ended (then that wins).
   [[noreturn]] void fail_serdes(const SerDesError& error);
 
+  // Misuse (a durable operation called while a step body of this invocation runs) may be
+  // detected on any thread: the detecting thread records it here (thread-safe, the first one
+  // wins) and throws it; the thread running the body fails the execution with it once the body
+  // is over (fail_if_misused), and so does the invocation's end.
+  void record_misuse(std::exception_ptr error);
+  bool misused() const { return misused_.load(std::memory_order_acquire); }
+  // Records a Failed termination with the recorded misuse, if any, and throws it; no-op otherwise.
+  void fail_if_misused();
+  // As fail_if_misused, without throwing (the invocation's end).
+  void record_misuse_failure();
+
   Termination termination() const { return termination_; }
   const ErrorObject& failure() const { return failure_; }
   const std::exception_ptr& sticky_exception() const { return sticky_; }
@@ -158,6 +198,8 @@ class ExecutionState {
   [[noreturn]] void on_service_failure(const char* what_call);
   void record(Termination kind, std::exception_ptr sticky, ErrorObject failure);
   void member_pause_counted();
+  void background_loop();
+  void arm_background();
 
   std::string execution_arn_;
   std::string checkpoint_token_;
@@ -187,7 +229,24 @@ class ExecutionState {
   std::size_t member_flush_waiters_ = 0;  // members among flush_waiters_ not yet counted active
   std::uint64_t wake_generation_ = 0;     // bumped by every end of a request
   std::shared_ptr<PluginDispatcher> plugins_;
+  // Background flusher (see stop_background). bg_* are guarded by bg_mutex_; oldest_queued_ by
+  // the SDK lock (it is the time the queue last went from empty to non-empty).
+  std::chrono::milliseconds flush_window_{0};
+  std::thread flusher_;
+  std::mutex bg_mutex_;
+  std::condition_variable bg_wake_;
+  std::optional<std::chrono::steady_clock::time_point> bg_due_;
+  bool bg_stop_ = false;
+  std::atomic<bool> bg_stopping_{false};
+  std::chrono::steady_clock::time_point oldest_queued_{};
+  std::atomic<std::size_t> background_requests_{0};
+  std::atomic<bool> misused_{false};
+  std::mutex misuse_mutex_;
+  std::exception_ptr misuse_;
 };
+
+// The innermost step body the calling thread runs, or null.
+const StepBodyMark*& current_step_body();
 
 // The BranchScope of the calling thread, or null outside parallel/map threads.
 BranchScope*& current_branch();

@@ -82,6 +82,21 @@ DurableExecutionInvocationOutput execute(const Handler& handler,
     }
   }
 
+  // From here on this thread holds the SDK lock whenever it runs SDK code (see
+  // ExecutionState::stop_background); the background flusher ends before the output returns.
+  std::unique_lock<std::mutex> sdk_lock(state->sdk_mutex());
+  struct LockScope {
+    ExecutionState& state;
+    std::unique_lock<std::mutex>& lock;
+    std::unique_lock<std::mutex>* previous;
+    ~LockScope() {
+      state.stop_background(lock);
+      detail::current_sdk_lock() = previous;
+    }
+  } lock_scope{*state, sdk_lock, detail::current_sdk_lock()};
+  detail::current_sdk_lock() = &sdk_lock;
+  state->set_flush_window(options.checkpoint_flush_window);
+
   std::optional<Json> result;
   std::exception_ptr user_error;
   {
@@ -96,7 +111,9 @@ DurableExecutionInvocationOutput execute(const Handler& handler,
   }
 
   // A recorded termination wins over whatever the handler did afterwards: a suspension or
-  // fatal error the user caught and ignored still ends the invocation that way.
+  // fatal error the user caught and ignored still ends the invocation that way, and so does a
+  // durable operation misused inside a step body whose failure never reached a body's end.
+  state->record_misuse_failure();
   switch (state->termination()) {
     case Termination::InvocationError:
       std::rethrow_exception(state->sticky_exception());
@@ -157,6 +174,12 @@ DurableExecutionInvocationOutput run_invocation(const Handler& handler,
   if (!handler) return failed("ValidationError", "run_invocation was given an empty handler");
   if (input.durable_execution_arn.empty()) {
     return failed("InvalidEnvelopeError", "invocation envelope has an empty DurableExecutionArn");
+  }
+  if (options.checkpoint_flush_window.count() < 0) {
+    return failed("ValidationError", "invalid InvocationOptions: checkpoint_flush_window must not "
+                                     "be negative, got " +
+                                         std::to_string(options.checkpoint_flush_window.count()) +
+                                         " ms");
   }
   std::shared_ptr<ExecutionState> state;
   try {

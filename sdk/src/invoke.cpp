@@ -115,7 +115,7 @@ Winner decide(const Operation& invoke, const Operation* timer) {
 detail::RawResult DurableContext::invoke_raw(OperationName name,
                                              const detail::InvokeRequest& request,
                                              const detail::PayloadEncoder& encode_payload) {
-  state_->enter();
+  enter_operation("invoke");
   detail::validate_name(name);
   validate_request(request);
   const OpSite site{operation_id(context_id_, ++counter_), detail::normalized(name)};

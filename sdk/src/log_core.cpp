@@ -3,6 +3,9 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -23,12 +26,38 @@ class FunctionSink final : public spdlog::sinks::base_sink<std::mutex> {
     if (sink_) {
       sink_(line);
     } else {
-      std::fwrite(line.data(), 1, line.size(), stdout);
-      std::fputc('\n', stdout);
+      write_stdout_line(line);
     }
   }
   void flush_() override {
     if (!sink_) std::fflush(stdout);
+  }
+
+ private:
+  // One record, newline included, goes to file descriptor 1 in one write(2) (more only if the
+  // kernel takes part of it), straight away: stdio would buffer it fully when stdout is a pipe
+  // or a file, as on Lambda, where a frozen or killed process then loses it. Output the process
+  // left in stdio's buffer goes first, so lines keep their order with the user's own printing.
+  static void write_stdout_line(std::string_view line) {
+    std::string record;
+    record.reserve(line.size() + 1);
+    record.append(line);
+    record.push_back('\n');
+    flockfile(stdout);
+    std::fflush(stdout);
+    const int fd = fileno(stdout);
+    const char* data = record.data();
+    std::size_t left = record.size();
+    while (left > 0 && fd >= 0) {
+      const ssize_t n = ::write(fd, data, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        break;  // a closed or broken stdout must not throw into user code
+      }
+      data += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    funlockfile(stdout);
   }
 
  private:

@@ -79,8 +79,27 @@ ErrorObject user_code_failed(ExecutionState& state, UserFunctionRun& run) {
     state.fail_serdes(e);
   } catch (...) {
   }
+  // A durable operation misused while this code ran fails the execution, caught or not.
+  state.fail_if_misused();
   state.rethrow_if_terminated();
   return error_object_from(thrown);
+}
+
+StepBodyScope::StepBodyScope(DurableContext& context, ExecutionState& state,
+                             const std::string& step_id,
+                             const std::optional<std::string>& step_name)
+    : context_(context), mark_{&state, &step_id, &step_name, current_step_body()} {
+  current_step_body() = &mark_;
+  std::lock_guard<std::mutex> guard(context_.body_mutex_);
+  context_.running_body_.store(&mark_, std::memory_order_release);
+}
+
+StepBodyScope::~StepBodyScope() {
+  {
+    std::lock_guard<std::mutex> guard(context_.body_mutex_);
+    context_.running_body_.store(nullptr, std::memory_order_release);
+  }
+  current_step_body() = mark_.outer;
 }
 
 OperationUpdate make_update(const OpSite& site, const std::optional<std::string>& parent_id,

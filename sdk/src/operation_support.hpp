@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "durable/durable_context.hpp"
+#include "execution_state.hpp"
 #include "durable/model/operation.hpp"
 #include "durable/model/operation_update.hpp"
 
@@ -52,6 +53,23 @@ void check_replay(ExecutionState& state, const Operation& op, OperationType type
 // Throws ValidationError unless each callback timeout is zero (no limit) or at least 1 second.
 // Defined in callback.cpp.
 void validate_callback_timeouts(Duration timeout, Duration heartbeat_timeout);
+
+// Marks a step body (or wait_for_condition check) of `context` as running for the object's
+// lifetime, for the misuse check of DurableContext::enter_operation: on the calling thread (any
+// context of `state`) and on `context` (any thread). Construct it while holding the SDK lock
+// (before SdkLockRelease) so it is destroyed after the lock is taken back.
+class StepBodyScope {
+ public:
+  StepBodyScope(DurableContext& context, ExecutionState& state, const std::string& step_id,
+                const std::optional<std::string>& step_name);
+  ~StepBodyScope();
+  StepBodyScope(const StepBodyScope&) = delete;
+  StepBodyScope& operator=(const StepBodyScope&) = delete;
+
+ private:
+  DurableContext& context_;
+  StepBodyMark mark_;
+};
 
 // Seconds clamped into the service's accepted delay range [1, kMaxDelaySeconds].
 std::int64_t clamp_delay_seconds(Duration delay);

@@ -75,7 +75,7 @@ bool untag(std::string_view tag, ErrorObject& error) {
 detail::RawResult DurableContext::wait_for_callback_raw(
     OperationName name, Duration timeout, Duration heartbeat_timeout, RetryStrategy retry_strategy,
     const detail::Submitter& submitter, const detail::CallbackTranscoder& transcode) {
-  state_->enter();
+  enter_operation("wait_for_callback");
   // Everything is validated before the context exists: a ValidationError inside its body would
   // be checkpointed as the context's failure.
   detail::validate_name(name);

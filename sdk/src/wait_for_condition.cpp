@@ -12,7 +12,7 @@ namespace durable {
 detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
                                                          bool has_wait_strategy,
                                                          const detail::ConditionBody& body) {
-  state_->enter();
+  enter_operation("wait_for_condition");
   detail::validate_name(name);
   if (!has_wait_strategy) {
     throw ValidationError("wait_for_condition: WaitForConditionConfig.wait_strategy is required");
@@ -74,6 +74,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
     detail::UserFunctionRun run(*state_, site.id, OperationType::Step, subtype::kWaitForCondition,
                                 site.name, context_id_, attempt, false);
     try {
+      detail::StepBodyScope running(*this, *state_, site.id, site.name);
       // As for a step body: other branches' SDK code may run while the check does.
       detail::SdkLockRelease unlocked(*state_);
       outcome = body(stored_state, check_context);
@@ -88,6 +89,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
       throw WaitForConditionError(detail::stored_or(
           after && after->step_details ? after->step_details->error : std::nullopt, error));
     }
+    state_->fail_if_misused();
     run.succeeded();
   }
 

@@ -334,6 +334,12 @@ std::string DeterminismReport::to_string() const {
     out << "determinism check could not complete the recorded run: " << *error;
     return out.str();
   }
+  if (misuse) {
+    out << "not replay-safe: the handler calls a durable operation inside a step body: "
+        << *misuse << "\n";
+    if (recorded) out << "recorded run:\n" << recorded->timeline();
+    return out.str();
+  }
   const auto& d = *divergence;
   out << "non-deterministic replay: replaying invocation " << d.invocation;
   if (!d.request_id.empty()) out << " (request " << d.request_id << ")";
@@ -406,6 +412,11 @@ DeterminismReport check_determinism(DurableRunner& runner, const Handler& handle
   }
   runner.registry().register_durable_function(name, *original);
   if (report.error) return report;
+  if (const auto& failure = report.recorded->error();
+      failure && failure->error_type == "OperationMisuseError") {
+    report.misuse = failure->error_message.value_or("a durable operation inside a step body");
+    return report;
+  }
 
   const auto& invocations = recorded[report.recorded->execution_arn()];
   report.invocations = invocations.size();

@@ -63,7 +63,7 @@ TEST(Callback, OnlyConfiguredTimeoutsAreSent) {
   EXPECT_EQ(u[2].callback_options, (CallbackOptions{120, 30}));
 }
 
-TEST(Callback, SucceededStringResultIsTheRawTextByDefault) {
+TEST(Callback, SucceededStringResultIsTheDecodedStringByDefault) {
   FakeCheckpointClient client;
   Handler handler = [](const Json&, DurableContext& ctx) {
     return Json(ctx.create_callback("cb").result());
@@ -72,7 +72,47 @@ TEST(Callback, SucceededStringResultIsTheRawTextByDefault) {
   client.complete_callback(kId1, OperationStatus::Succeeded, "\"abc\"");
   auto out = run_once(handler, client);
   ASSERT_EQ(out.status, InvocationStatus::Succeeded);
-  EXPECT_EQ(Json::parse(*out.result), "\"abc\"");
+  EXPECT_EQ(Json::parse(*out.result), "abc");
+}
+
+TEST(Callback, StringResultWithoutPayloadIsEmpty) {
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.create_callback<std::string>("cb").result());
+  };
+  run_once(handler, client);
+  client.complete_callback(kId1, OperationStatus::Succeeded, std::nullopt);
+  auto out = run_once(handler, client);
+  ASSERT_EQ(out.status, InvocationStatus::Succeeded);
+  EXPECT_EQ(Json::parse(*out.result), "");
+}
+
+TEST(Callback, PassThroughSerDesGivesTheExactText) {
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.create_callback<std::string>(
+                       "cb", {.serdes = std::make_shared<PassThroughSerDes>()})
+                    .result());
+  };
+  run_once(handler, client);
+  client.complete_callback(kId1, OperationStatus::Succeeded, "not json");
+  auto out = run_once(handler, client);
+  ASSERT_EQ(out.status, InvocationStatus::Succeeded);
+  EXPECT_EQ(Json::parse(*out.result), "not json");
+}
+
+TEST(Callback, NonJsonTextForTheDefaultSerDesIsAFatalSerDesError) {
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.create_callback<std::string>("cb").result());
+  };
+  run_once(handler, client);
+  client.complete_callback(kId1, OperationStatus::Succeeded, "not json");
+  auto out = run_once(handler, client);
+  ASSERT_EQ(out.status, InvocationStatus::Failed);
+  EXPECT_EQ(out.error->error_type, "SerDesError");
+  EXPECT_NE(out.error->error_message->find("callback " + kId1), std::string::npos)
+      << *out.error->error_message;
 }
 
 TEST(Callback, JsonResultIsParsedAndEmptyIsNull) {
@@ -213,9 +253,9 @@ TEST(Callback, ResultOfASecondCallbackAwaitedFirst) {
   };
   run_once(handler, client);
   EXPECT_EQ(client.batches.size(), 2u);  // each START is synchronous
-  client.complete_callback(kId2, OperationStatus::Succeeded, "b");
+  client.complete_callback(kId2, OperationStatus::Succeeded, "\"b\"");
   EXPECT_EQ(run_once(handler, client).status, InvocationStatus::Pending);  // A still open
-  client.complete_callback(kId1, OperationStatus::Succeeded, "a");
+  client.complete_callback(kId1, OperationStatus::Succeeded, "\"a\"");
   EXPECT_EQ(run_once(handler, client).result, R"(["b","a"])");
 }
 

@@ -65,10 +65,10 @@ TEST(CompositeOperations, LogsOfReplayedCodeAreSuppressedAcrossEveryNewOperation
   client.complete_invoke(kId1, OperationStatus::Succeeded, "1");
   run();
   EXPECT_EQ(cap.take(), (std::vector<std::string>{"2 before callback"}));
-  client.complete_callback(kId2, OperationStatus::Succeeded, "x");
+  client.complete_callback(kId2, OperationStatus::Succeeded, "\"x\"");
   run();
   EXPECT_EQ(cap.take(), (std::vector<std::string>{"3 before wait_for_callback", "submitting"}));
-  client.complete_callback(operation_id(kId3, 1), OperationStatus::Succeeded, "y");
+  client.complete_callback(operation_id(kId3, 1), OperationStatus::Succeeded, "\"y\"");
   run();
   EXPECT_EQ(cap.take(), (std::vector<std::string>{"4 before wait_for_condition", "check"}));
   client.advance_time();

@@ -73,7 +73,7 @@ TEST(WaitForCallback, SuccessCompletesTheContextWithTheResult) {
   client.complete_callback(kCb, OperationStatus::Succeeded, "\"payload\"");
   auto out = run_once(handler, client);
   ASSERT_EQ(out.status, InvocationStatus::Succeeded);
-  EXPECT_EQ(Json::parse(*out.result), "\"payload\"");
+  EXPECT_EQ(Json::parse(*out.result), "payload");  // decoded, not the JSON text
   const OperationUpdate last = client.updates().back();
   EXPECT_EQ(last.id, kCtx);
   EXPECT_EQ(last.action, OperationAction::Succeed);
@@ -269,12 +269,12 @@ TEST(WaitForCallback, TwoSequentialOperationsHaveDistinctIds) {
     return Json{a, b};
   };
   run_once(handler, client);
-  client.complete_callback(kCb, OperationStatus::Succeeded, "1");
+  client.complete_callback(kCb, OperationStatus::Succeeded, "\"1\"");
   run_once(handler, client);
   const std::string ctx2 = operation_id(std::nullopt, 2);
   ASSERT_NE(client.find(ctx2), nullptr);
   EXPECT_EQ(client.find(ctx2)->name, "second");
-  client.complete_callback(operation_id(ctx2, 1), OperationStatus::Succeeded, "2");
+  client.complete_callback(operation_id(ctx2, 1), OperationStatus::Succeeded, "\"2\"");
   EXPECT_EQ(run_once(handler, client).result, R"(["1","2"])");
 }
 

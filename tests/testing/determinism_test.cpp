@@ -62,6 +62,25 @@ TEST(DeterminismChecker, EachCheckpointModeReplaysFromEveryCheckpoint) {
   EXPECT_EQ(report.prefixes_checked, report.invocations + report.checkpoints);
 }
 
+// Issue 12: a step body that calls the outer context used to pass as "deterministic".
+TEST(DeterminismChecker, ReportsADurableOperationInsideAStepBody) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    return ctx.step(
+        [&](StepContext&) {
+          return ctx.step([](StepContext&) { return 1; }, "inner");
+        },
+        "outer");
+  });
+  const auto report = runner.check_determinism();
+  EXPECT_FALSE(report.passed());
+  ASSERT_TRUE(report.misuse.has_value());
+  EXPECT_THAT(*report.misuse, HasSubstr("durable operation step"));
+  EXPECT_THAT(*report.misuse, HasSubstr("step 'outer'"));
+  EXPECT_THAT(report.to_string(), StartsWith("not replay-safe"));
+  ASSERT_TRUE(report.recorded.has_value());
+  EXPECT_EQ(report.recorded->status(), InvocationStatus::Failed);
+}
+
 TEST(DeterminismChecker, RunnerKeepsItsOwnRegistrationAfterwards) {
   DurableRunner runner(durable::fixtures::process_order, {.function_name = "orders"});
   register_order_targets(runner);

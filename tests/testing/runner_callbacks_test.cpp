@@ -57,9 +57,21 @@ TEST(CallbackRuleTest, SucceedAfterAVirtualDelay) {
   EXPECT_EQ(result.invocation_count(), 2u);
 }
 
-TEST(CallbackRuleTest, SucceedRawReachesAStringCallbackUnchanged) {
+TEST(CallbackRuleTest, SucceedSendsJsonThatAStringCallbackDecodes) {
   DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
     return ctx.create_callback<std::string>("token").result();
+  });
+  runner.on_callback("token").succeed(Json("approved"));
+  const auto result = runner.run();
+  EXPECT_EQ(result.result(), "approved");
+  EXPECT_EQ(result.get_callback("token").result_payload(), "\"approved\"");
+}
+
+TEST(CallbackRuleTest, SucceedRawReachesAPassThroughStringCallbackUnchanged) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    return ctx
+        .create_callback<std::string>("token", {.serdes = std::make_shared<PassThroughSerDes>()})
+        .result();
   });
   runner.on_callback("token").succeed_raw("plain text, not JSON");
   const auto result = runner.run();
@@ -190,7 +202,9 @@ TEST(CallbackStepByStepTest, FailureAndHeartbeatAndRaw) {
       // shows the context's children by then.
       out["first"] = e.error_type();
     }
-    out["second"] = ctx.create_callback<std::string>("second").result();
+    out["second"] = ctx.create_callback<std::string>(
+                           "second", {.serdes = std::make_shared<PassThroughSerDes>()})
+                        .result();
     return out;
   });
   runner.start();

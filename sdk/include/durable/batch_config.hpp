@@ -33,8 +33,10 @@ template <class T>
 struct ParallelConfig {
   // At most this many branches run at once; empty: all at once. 0 is a ValidationError.
   std::optional<std::size_t> max_concurrency{};
-  // Default: every branch must succeed (the first failure stops the batch).
-  CompletionConfig completion_config = CompletionConfig::all_successful();
+  // Default: no criterion, i.e. the first failure stops the batch (what all_successful() also
+  // does). Empty rather than all_successful() so that setting one field, e.g.
+  // tolerated_failure_count, leaves no hidden second rule behind: as for MapConfig.
+  CompletionConfig completion_config{};
   // Encodes the whole BatchResult as the Parallel context's payload. Empty: JSON.
   std::shared_ptr<SerDes<BatchResult<T>>> serdes{};
   // Encodes each branch's result as its ParallelBranch context's payload. Empty: JSON.

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "durable/duration.hpp"
@@ -41,20 +42,40 @@ struct WaitForCallbackConfig {
 
 namespace detail {
 
-// The default SerDes of a callback: for std::string the text exactly as the external system
-// sent it (PassThroughSerDes, e.g. "\"abc\"" for a JSON string), for every other type JSON
-// through to_json/from_json (an empty result decodes as JSON null).
+// JSON text via to_json/from_json, as every reference SDK decodes callback results by default.
+// A callback that succeeded without a result decodes as JSON null, except for std::string,
+// which has no null and gets the empty string (so "no answer" stays distinguishable from an
+// answer only by the caller's own convention, as with any empty text).
+template <class T>
+class CallbackJsonSerDes final : public SerDes<T> {
+ public:
+  std::string serialize(const T& value, const SerDesContext&) const override {
+    return Json(value).dump();
+  }
+  T deserialize(std::string_view data, const SerDesContext&) const override {
+    if (data.empty()) {
+      if constexpr (std::is_same_v<T, std::string>) {
+        return std::string();
+      } else {
+        return Json(nullptr).template get<T>();
+      }
+    }
+    return Json::parse(data).template get<T>();
+  }
+};
+
+// The default SerDes of a callback: JSON for every type (CallbackJsonSerDes), so a
+// std::string result is the decoded string ("\"abc\"" from the external system gives abc).
+// Configure PassThroughSerDes to receive the exact text instead.
 // Types without to_json/from_json compile as long as a SerDes is configured; otherwise this
 // throws ValidationError (before anything is checkpointed).
 template <class T>
 std::shared_ptr<SerDes<T>> default_callback_serdes() {
-  if constexpr (std::is_same_v<T, std::string>) {
-    return std::make_shared<PassThroughSerDes>();
-  } else if constexpr (requires(const T& value, const Json& json) {
-                         Json(value);
-                         json.template get<T>();
-                       }) {
-    return std::make_shared<JsonSerDes<T>>();
+  if constexpr (requires(const T& value, const Json& json) {
+                  Json(value);
+                  json.template get<T>();
+                }) {
+    return std::make_shared<CallbackJsonSerDes<T>>();
   } else {
     throw ValidationError(
         "no SerDes configured for a callback value type that has no to_json/from_json: "

@@ -6,6 +6,13 @@
 
 namespace durable {
 
+// How the fields combine (as the TypeScript SDK, and the Python SDK except for min_successful
+// alone, which Python treats as fail-fast):
+//  * no field set: the first failure stops the batch (FAILURE_TOLERANCE_EXCEEDED);
+//  * otherwise each set tolerance is its own limit and exceeding either stops the batch; an
+//    unset tolerance is no limit, so min_successful alone tolerates every failure;
+//  * the batch also completes when every started item finished (ALL_COMPLETED) or once
+//    min_successful items succeeded (MIN_SUCCESSFUL_REACHED); a tolerance exceeded wins.
 struct CompletionConfig {
   // The batch completes as soon as this many items succeeded (must be 1..item count).
   std::optional<std::size_t> min_successful{};

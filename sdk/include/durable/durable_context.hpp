@@ -13,7 +13,14 @@
 //
 // Thread-safety: a DurableContext belongs to the thread that runs its handler (or child body,
 // or parallel branch / map item: those run on threads the SDK owns); SDK calls from any other
-// thread throw std::logic_error. SDK code of one invocation runs under one lock that is released
+// thread throw std::logic_error.
+//
+// Misuse: a step body (or a wait_for_condition check) is plain code, not a durable context.
+// Calling a durable operation (step, wait, run_in_child_context, invoke, create_callback,
+// wait_for_callback, wait_for_condition, parallel, map) from inside a running body, on any
+// context of the invocation, or from another thread on the context whose step body is running,
+// throws OperationMisuseError (a std::logic_error) naming the operation and the step, and the
+// execution fails with that error even if the body catches it. logger() stays usable. SDK code of one invocation runs under one lock that is released
 // only while step bodies run, so step bodies of concurrent branches really run in parallel.
 //
 // Extension points: further operations (parallel, map) are added as members here that take a
@@ -23,9 +30,11 @@
 // wait_for_condition.cpp) and operation_support.hpp holds their shared bookkeeping.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +71,8 @@ namespace detail {
 
 class ExecutionState;
 struct ContextFactory;
+struct StepBodyMark;
+class StepBodyScope;
 
 // Serialized results larger than this (256 KiB) are not stored on a child context's checkpoint;
 // the context is checkpointed with ReplayChildren=true and rebuilt by re-running its body.
@@ -380,6 +391,11 @@ class DurableContext {
                              std::shared_ptr<SerDes<BatchResult<T>>> serdes,
                              std::shared_ptr<SerDes<T>> item_serdes,
                              const std::function<std::string(const BatchResult<T>&)>& summary);
+  // Entry of every durable operation (`operation` is its name in messages): the thread and
+  // termination checks of ExecutionState::enter, then the misuse check (see the file comment).
+  void enter_operation(const char* operation);
+  [[noreturn]] void misused(const char* operation, const detail::StepBodyMark& body);
+
   // Leaves replay mode once the next position of this context has nothing checkpointed, so code
   // after the last replayed operation logs.
   void advance_replay();
@@ -403,6 +419,12 @@ class DurableContext {
   bool replaying_ = false;
   bool pinned_replay_ = false;  // re-running a ReplayChildren body: replaying throughout
   Logger logger_;
+  // The step body of this context that is running (set and cleared under body_mutex_ by the
+  // thread running it; read by other threads under the same mutex, so the mark stays alive
+  // while they name it in their error).
+  std::atomic<const detail::StepBodyMark*> running_body_{nullptr};
+  std::mutex body_mutex_;
+  friend class detail::StepBodyScope;
 };
 
 template <class F, class T>

@@ -120,6 +120,16 @@ class ValidationError : public std::invalid_argument {
   explicit ValidationError(const std::string& message) : std::invalid_argument(message) {}
 };
 
+// A durable operation was called while a step body (or wait_for_condition check) of the same
+// invocation was running: from inside the body on any context, or from another thread on the
+// context running the step. Fatal: the execution fails with it (ErrorType
+// "OperationMisuseError") even if user code catches it. The message names the operation and the
+// step. A std::logic_error because it is a programming error, never a runtime condition.
+class OperationMisuseError : public std::logic_error {
+ public:
+  explicit OperationMisuseError(const std::string& message) : std::logic_error(message) {}
+};
+
 // Replay met a checkpoint whose type, name or sub-type differs from the operation the handler is
 // now calling at the same position. Fatal: the invocation answers FAILED, and the SDK keeps
 // throwing this on every later call even if user code catches it.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +36,15 @@ struct InvocationOptions {
   // updates per request. A single update larger than max_batch_bytes is sent alone.
   std::size_t max_batch_updates = 250;
   std::size_t max_batch_bytes = 750 * 1024;
+  // Background checkpointing: an update queued without a synchronous checkpoint (an
+  // at-least-once step's START, a child context's START) is sent by a thread the SDK owns at
+  // most this long after it was queued, while user code (a step body) runs; until then it rides
+  // with the next synchronous checkpoint, so a short step still costs one request for
+  // START+SUCCEED. 100 ms by default: the Python SDK's batcher sends within its
+  // max_batch_time_seconds (1 s by default); a shorter window loses less to a crash and is still
+  // far longer than a short step body. Zero: no background thread, queued updates wait for the next synchronous
+  // checkpoint. Negative: ValidationError.
+  std::chrono::milliseconds checkpoint_flush_window{100};
   // Serialized handler results longer than this are checkpointed as EXECUTION SUCCEED and the
   // output carries Result "" (6 MiB − 50 bytes, the Lambda response limit minus the envelope).
   std::size_t max_response_result_bytes = 6 * 1024 * 1024 - 50;

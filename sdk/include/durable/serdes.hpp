@@ -50,8 +50,9 @@ class JsonSerDes final : public SerDes<T> {
   }
 };
 
-// Text stored as-is in both directions: the default of callbacks whose value type is
-// std::string, whose result is exactly the text the external system sent.
+// Text stored as-is in both directions: configure it on a create_callback<std::string> or
+// wait_for_callback<std::string> to receive exactly the text the external system sent (the
+// default decodes it as JSON).
 class PassThroughSerDes final : public SerDes<std::string> {
  public:
   std::string serialize(const std::string& value, const SerDesContext&) const override {

@@ -120,7 +120,7 @@ struct Divergence {
 
 class DeterminismReport {
  public:
-  bool passed() const { return !divergence.has_value() && !error.has_value(); }
+  bool passed() const { return !divergence.has_value() && !error.has_value() && !misuse; }
   explicit operator bool() const { return passed(); }
   // For EXPECT_TRUE / ASSERT_TRUE: the failure message is to_string().
   operator ::testing::AssertionResult() const;  // NOLINT(google-explicit-constructor)
@@ -135,6 +135,10 @@ class DeterminismReport {
   std::optional<Divergence> divergence;
   // Set when the recorded run itself could not be completed (RunnerError, stuck execution).
   std::optional<std::string> error;
+  // Set when the recorded run failed because the handler called a durable operation inside a
+  // step body (OperationMisuseError): the message naming the operation and the step. Such a
+  // handler is not replay-safe whatever its replays do, so the check fails without replaying.
+  std::optional<std::string> misuse;
   // The recorded run; unset only when it could not be completed.
   std::optional<TestResult> recorded;
 };
