@@ -26,6 +26,7 @@ durable_cc_library(NAME emulator
     src/operations/chained_invoke.cpp
     src/service.cpp
     src/executor.cpp
+    src/dispatcher.cpp
   PUBLIC_DEPS durable::model Threads::Threads)
 
 # durable::emulator_http — the emulator over HTTP (Lambda rest-json routes + Invoke). A separate
@@ -41,9 +42,10 @@ if(TARGET PkgConfig::HTTPLIB)
     SRCS
       src/http/url_codec.cpp
       src/http/error_response.cpp
-      src/http/driver.cpp
-      src/http/runtime_api.cpp
+      src/http/runtime_queue.cpp
+      src/http/runtime_endpoint.cpp
+      src/http/supervisor.cpp
       src/http/http_server.cpp
     PUBLIC_DEPS durable::emulator
-    PRIVATE_DEPS PkgConfig::HTTPLIB)
+    PRIVATE_DEPS PkgConfig::HTTPLIB OpenSSL::Crypto)
 endif()
