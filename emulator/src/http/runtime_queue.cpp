@@ -196,7 +196,7 @@ RuntimeReply RuntimeQueue::answer(const std::string& request_id, InvocationOutco
 }
 
 RuntimeReply RuntimeQueue::init_error(const std::string& body, const std::string& error_type) {
-  auto described = describe_error(truncate_utf8(body, kInitErrorBytes), error_type).second;
+  auto described = describe_error(body, error_type).second;
   std::lock_guard lock(mu_);
   init_errors_.push_back(truncate_utf8(std::move(described), kInitErrorBytes));
   while (init_errors_.size() > kInitErrorsKept) init_errors_.pop_front();
@@ -320,7 +320,7 @@ std::size_t RuntimeQueue::remembered_ids() const {
 std::size_t RuntimeQueue::retained_body_bytes() const {
   std::lock_guard lock(mu_);
   std::size_t bytes = 0;
-  for (const auto& entry : active_) bytes += entry.second->envelope.capacity();
+  for (const auto& entry : active_) bytes += entry.second->envelope.size();
   return bytes;
 }
 
