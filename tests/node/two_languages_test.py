@@ -62,6 +62,8 @@ def main():
     proc = subprocess.Popen(
         [emulator, "--port", "0", "--skip-time", "--log-level", "warn",
          "--runtime-timeout", "60", "--concurrency", "2",
+         # the order workflow waits two days: the executions must outlive it
+         "--execution-timeout", "604800",
          "--function", f"process-order='{order_handler}'",
          "--function", f"order-front=cd '{node_dir}' && exec {front}"],
         stdout=subprocess.PIPE, text=True)
