@@ -47,7 +47,7 @@ def event_types(events):
 def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
-    emulator, order_handler, node_dir = sys.argv[1:]
+    emulator, order_handler, node_dir = (os.path.abspath(p) for p in sys.argv[1:])
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         print("SKIP: node and npm are needed to install @aws/durable-execution-sdk-js "
