@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
-               "Virtual clock: jump to the next timer whenever nothing is running and no callback is open (an open callback lets time run at real speed)");
+               "Virtual clock: jump to the next timer whenever nothing is running or ready; an open callback holds back only its own execution (time runs at real speed while the next timer is one of its execution's)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--runtime-function", runtime_functions,
@@ -98,15 +98,15 @@ int main(int argc, char** argv) {
                  "AWS_ENDPOINT_URL_LAMBDA and Lambda's other variables), restarts when they "
                  "exit and stops on shutdown (repeatable)");
   app.add_option("--concurrency", concurrency,
-                 "Most processes per --function at once; more start while invocations wait")
+                 "Most processes per --function at once (default 4); more start while invocations wait")
       ->check(CLI::Range(1, 1000));
   app.add_option("--retain-executions", retain_executions,
-                 "Terminal executions kept before the oldest to have ended is evicted (then "
-                 "GetDurableExecution answers 404); running ones are never evicted")
+                 "Terminal executions kept (default 10000) before the earliest to have ended is "
+                 "evicted (then GetDurableExecution answers 404); running ones are never evicted")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
   app.add_option("--workers", workers,
-                 "Threads running the in-process (fixture) functions; executions of different "
-                 "functions and runtime functions run concurrently besides")
+                 "Threads running the in-process (fixture) functions (default 8); runtime "
+                 "functions need none")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   app.add_option("--runtime-timeout", runtime_timeout_s,
                  "Seconds a runtime function's invocation may take (Lambda's function timeout)")
