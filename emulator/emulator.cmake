@@ -26,6 +26,7 @@ durable_cc_library(NAME emulator
     src/operations/chained_invoke.cpp
     src/service.cpp
     src/executor.cpp
+    src/dispatcher.cpp
   PUBLIC_DEPS durable::model Threads::Threads
   PRIVATE_DEPS OpenSSL::Crypto)
 
@@ -46,9 +47,10 @@ if(TARGET PkgConfig::HTTPLIB)
       src/http/request_threads.cpp
       src/http/front_end.cpp
       src/http/client_connection.cpp
-      src/http/driver.cpp
-      src/http/runtime_api.cpp
+      src/http/runtime_queue.cpp
+      src/http/runtime_endpoint.cpp
+      src/http/supervisor.cpp
       src/http/http_server.cpp
     PUBLIC_DEPS durable::emulator
-    PRIVATE_DEPS PkgConfig::HTTPLIB spdlog::spdlog)
+    PRIVATE_DEPS PkgConfig::HTTPLIB spdlog::spdlog OpenSSL::Crypto)
 endif()

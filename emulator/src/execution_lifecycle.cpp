@@ -52,6 +52,7 @@ void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
   }
   exec.history.append(make_event(event_for(status), now, std::move(details)));
   scheduler.timers().cancel_all(exec);
+  scheduler.note_finished(exec);
   exec.current_token.clear();
   if (exec.parent != nullptr) {
     complete_chained_invoke(*exec.parent, scheduler, exec.parent_op_id, op_status_for(status),

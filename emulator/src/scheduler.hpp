@@ -19,12 +19,18 @@ class Scheduler {
   // Pops the next execution that may be invoked now, or nullptr.
   ExecutionRecord* take_ready();
   bool has_ready() const { return !ready_.empty(); }
+  // The execution just became terminal: remembered, oldest first, for eviction.
+  void note_finished(ExecutionRecord& exec) { finished_.push_back(&exec); }
+  std::deque<ExecutionRecord*>& finished() { return finished_; }
+  // Forgets `exec` (being evicted): drops it from the ready queue.
+  void forget(const ExecutionRecord& exec) { std::erase(ready_, &exec); }
 
   TimerQueue& timers() { return timers_; }
   const TimerQueue& timers() const { return timers_; }
 
  private:
   std::deque<ExecutionRecord*> ready_;
+  std::deque<ExecutionRecord*> finished_;  // terminal executions in the order they ended
   TimerQueue timers_;
 };
 

@@ -1,5 +1,6 @@
 #include "durable/emulator/service.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -106,6 +107,42 @@ struct Service::Impl final : detail::InvokeTargets {
   std::mt19937_64 rng;
   std::optional<FunctionRegistry> registry;
   std::vector<FaultRule> faults;
+  // Plain chained-invoke targets running outside the lock (fire_due_timers) hold raw execution
+  // pointers; nothing is evicted while any runs.
+  std::size_t target_calls_outside = 0;
+
+  // Evicts terminal executions, the earliest ended first, until at most
+  // options.retain_executions remain. One still reporting its last invocation is kept until that
+  // report (the order is kept: eviction waits for it). Under the lock.
+  void evict_excess() {
+    const std::size_t keep = std::max<std::size_t>(options.retain_executions, 1);
+    auto& finished = scheduler.finished();
+    while (finished.size() > keep && target_calls_outside == 0) {
+      ExecutionRecord* exec = finished.front();
+      if (exec->in_flight || exec->queued) return;
+      finished.pop_front();
+      evict(*exec);
+    }
+  }
+
+  void evict(ExecutionRecord& exec) {
+    // Unlink chained-invoke partners: their pointers would otherwise dangle.
+    if (exec.parent != nullptr) {
+      if (auto* rec = exec.parent->ops.find(exec.parent_op_id); rec && rec->invoke_child == &exec) {
+        rec->invoke_child = nullptr;
+      }
+    }
+    for (std::size_t i = 0; i < exec.ops.size(); ++i) {
+      if (auto* child = exec.ops.at(i).invoke_child; child != nullptr && child->parent == &exec) {
+        child->parent = nullptr;
+      }
+    }
+    scheduler.timers().cancel_all(exec);
+    scheduler.forget(exec);
+    used_names.erase(exec.function_name + "/" + exec.name);
+    std::erase(in_order, &exec);
+    by_arn.erase(exec.arn);  // destroys the record
+  }
 
   std::string uuid() {
     std::uniform_int_distribution<std::uint64_t> dist;
@@ -395,6 +432,7 @@ Service::~Service() = default;
 
 const Clock& Service::clock() const { return *impl_->clock; }
 std::shared_ptr<Clock> Service::shared_clock() const { return impl_->clock; }
+const ServiceOptions& Service::options() const { return impl_->options; }
 
 StartExecutionResponse Service::start_execution(const StartExecutionRequest& request) {
   if (request.function_name.empty()) {
@@ -484,6 +522,7 @@ CheckpointDurableExecutionResponse Service::checkpoint(
   // The response still reaches the handler, holding a token that is already dead: the process
   // "crashed" right after the service applied the batch.
   if (fault == CheckpointFaultKind::kCrashAfterApply) im.crash_invocation(exec);
+  im.evict_excess();
   return response;
 }
 
@@ -571,6 +610,7 @@ StopDurableExecutionResponse Service::stop(const StopDurableExecutionRequest& re
   Timestamp now = im.clock->now();
   detail::finish_execution(exec, ExecutionStatus::Stopped, std::nullopt, std::move(error), now,
                            im.scheduler);
+  im.evict_excess();
   return {now};
 }
 
@@ -611,6 +651,13 @@ void Service::complete_invocation(const std::string& arn, const std::string& req
                                   const InvocationOutcome& outcome) {
   auto& im = *impl_;
   std::lock_guard lock(im.mu);
+  complete_invocation_locked(arn, request_id, outcome);
+  im.evict_excess();
+}
+
+void Service::complete_invocation_locked(const std::string& arn, const std::string& request_id,
+                                         const InvocationOutcome& outcome) {
+  auto& im = *impl_;
   ExecutionRecord& exec = im.find(arn);
   if (!exec.in_flight || exec.in_flight->request_id != request_id) {
     throw ApiError::invalid_parameter("No invocation " + request_id +
@@ -697,6 +744,11 @@ std::size_t Service::fire_due_timers() {
         im.fire(ref, now, /*at_checkpoint=*/false);
       }
     }
+    if (calls.empty()) {
+      im.evict_excess();
+      return fired;
+    }
+    ++im.target_calls_outside;
   }
   // Plain targets are user code: they run on this thread with no lock held, and may call the
   // service themselves.
@@ -712,6 +764,9 @@ std::size_t Service::fire_due_timers() {
     std::lock_guard lock(im.mu);
     im.finish_target_call(call, outcome, im.clock->now());
   }
+  std::lock_guard lock(im.mu);
+  --im.target_calls_outside;
+  im.evict_excess();
   return fired;
 }
 
@@ -737,6 +792,30 @@ std::optional<std::string> Service::in_flight_request_id(const std::string& arn)
   auto it = impl_->by_arn.find(arn);
   if (it == impl_->by_arn.end() || !it->second->in_flight) return std::nullopt;
   return it->second->in_flight->request_id;
+}
+
+std::optional<Timestamp> Service::next_timer_due_with_open_callback() const {
+  std::lock_guard lock(impl_->mu);
+  std::optional<Timestamp> earliest;
+  for (const ExecutionRecord* exec : impl_->in_order) {
+    if (exec->terminal()) continue;
+    bool open = false;
+    for (std::size_t i = 0; i < exec->ops.size() && !open; ++i) {
+      const Operation& op = exec->ops.at(i).op;
+      open = op.type == OperationType::Callback && op.status == OperationStatus::Started;
+    }
+    if (!open) continue;
+    const auto timers = impl_->scheduler.timers().armed_for(*exec);
+    if (!timers.empty() && (!earliest || timers.front().due < *earliest)) {
+      earliest = timers.front().due;
+    }
+  }
+  return earliest;
+}
+
+std::size_t Service::execution_count() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->by_arn.size();
 }
 
 std::string Service::describe_waiting(const std::string& arn) const {

@@ -1,5 +1,6 @@
-// The emulator's Lambda Runtime API: runtime functions queue their invocations for a process that
-// polls /next and answers on /response or /error.
+// The emulator's Lambda Runtime API: each runtime function queues its invocations on its own
+// endpoint for processes that poll /next (each poller one sandbox) and answer on /response or
+// /error.
 #include <gtest/gtest.h>
 #include <gmock/gmock.h>
 #include <httplib.h>
@@ -7,12 +8,16 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <vector>
 #include <string>
 #include <thread>
 
 #include "durable/emulator/clock.hpp"
 #include "durable/emulator/http_server.hpp"
 #include "durable/model/api.hpp"
+#include "http/runtime_queue.hpp"
 
 namespace durable::emulator {
 namespace {
@@ -43,15 +48,22 @@ class RuntimeApiTest : public ::testing::Test {
     if (server_) server_->stop();
   }
 
-  httplib::Client client() {
+  // A client of `function`'s own Runtime API endpoint.
+  httplib::Client client(const std::string& function = "rt") {
+    httplib::Client c("127.0.0.1", server_->runtime_api_port(function));
+    c.set_read_timeout(std::chrono::seconds(5));
+    return c;
+  }
+  httplib::Client main_client() {
     httplib::Client c("127.0.0.1", server_->port());
     c.set_read_timeout(std::chrono::seconds(5));
     return c;
   }
 
-  std::string start_execution(const std::string& input = "{\"n\":1}") {
+  std::string start_execution(const std::string& input = "{\"n\":1}",
+                              const std::string& function = "rt") {
     StartExecutionRequest request;
-    request.function_name = "rt";
+    request.function_name = function;
     request.input = input;
     return service_->start_execution(request).durable_execution_arn;
   }
@@ -162,29 +174,102 @@ TEST_F(RuntimeApiTest, ResponseThatIsNotAnInvocationOutputFailsTheInvocation) {
   EXPECT_THAT(done.error->error_message.value_or(""), HasSubstr("not a durable invocation output"));
 }
 
-TEST_F(RuntimeApiTest, InvocationTakenByAProcessThatDiedFailsAtTheNextPoll) {
-  start();  // a 10 s function timeout: the test must end long before it
-  const std::string arn = start_execution();
-  auto c = client();
-  auto taken = c.Get(kNext);  // this "process" never answers
+// Two pollers of one function are two sandboxes: the second gets the next invocation, and its
+// /next never fails the one the first holds (before, it failed it with Runtime.ExitError).
+TEST_F(RuntimeApiTest, ASecondPollerGetsTheNextInvocationAndNeverFailsTheFirst) {
+  start();
+  const std::string first_arn = start_execution("{\"n\":1}");
+  auto first = client();
+  auto taken = first.Get(kNext);
   ASSERT_TRUE(taken);
   ASSERT_EQ(taken->status, 200);
+  const std::string first_id = taken->get_header_value("Lambda-Runtime-Aws-Request-Id");
+
+  const std::string second_arn = start_execution("{\"n\":2}");
+  auto second = client();
+  auto taken2 = second.Get(kNext);
+  ASSERT_TRUE(taken2);
+  ASSERT_EQ(taken2->status, 200);
+  EXPECT_EQ(Json::parse(taken2->body).at("DurableExecutionArn"), second_arn);
+  const std::string second_id = taken2->get_header_value("Lambda-Runtime-Aws-Request-Id");
+  EXPECT_NE(first_id, second_id);
+
+  EXPECT_EQ(first.Post(response_path(first_id), R"({"Status":"SUCCEEDED","Result":"1"})",
+                       "application/json")->status, 202);
+  EXPECT_EQ(second.Post(response_path(second_id), R"({"Status":"SUCCEEDED","Result":"2"})",
+                        "application/json")->status, 202);
+  EXPECT_EQ(wait_terminal(first_arn).result.value_or(""), "1");
+  EXPECT_EQ(wait_terminal(second_arn).result.value_or(""), "2");
+}
+
+// A stray GET /next (any client, no work queued) takes nothing from anyone.
+TEST_F(RuntimeApiTest, AStrayNextFailsNothing) {
+  start();
+  const std::string arn = start_execution();
+  auto c = client();
+  auto taken = c.Get(kNext);
+  ASSERT_TRUE(taken);
   const std::string id = taken->get_header_value("Lambda-Runtime-Aws-Request-Id");
-  const auto began = std::chrono::steady_clock::now();
-  std::thread restarted([this] {
-    auto again = client();
-    again.set_read_timeout(std::chrono::seconds(2));
-    (void)again.Get(kNext);  // the restarted process; its own wait may end without work
-  });
+  for (int i = 0; i < 3; ++i) {
+    auto stray = client();
+    stray.set_read_timeout(std::chrono::milliseconds(300));
+    auto res = stray.Get(kNext);  // waits for work that never comes; the client gives up
+    EXPECT_FALSE(res && res->status == 200);
+  }
+  // Also through the main port, which serves the only runtime function.
+  auto stray_main = main_client();
+  stray_main.set_read_timeout(std::chrono::milliseconds(300));
+  (void)stray_main.Get(kNext);
+  EXPECT_EQ(service_->get_execution({arn}).status, ExecutionStatus::Running);
+  EXPECT_EQ(c.Post(response_path(id), R"({"Status":"SUCCEEDED","Result":"7"})",
+                   "application/json")->status, 202);
   auto done = wait_terminal(arn);
-  restarted.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
-  EXPECT_EQ(done.status, ExecutionStatus::Failed);
-  EXPECT_THAT(done.error->error_message.value_or(""),
-              HasSubstr("Runtime.ExitError: the runtime asked for its next invocation without "
-                        "answering request " + id));
-  // The abandoned invocation cannot be answered late.
-  EXPECT_EQ(c.Post(response_path(id), "{}", "application/json")->status, 400);
+  EXPECT_EQ(done.status, ExecutionStatus::Succeeded);
+  EXPECT_EQ(done.result.value_or(""), "7");
+  GetDurableExecutionHistoryRequest history;
+  history.durable_execution_arn = arn;
+  EXPECT_EQ(Json(service_->get_history(history)).dump().find("Runtime.ExitError"),
+            std::string::npos);
+}
+
+// Each function has its own endpoint and queue: A's invocation never reaches B's pollers.
+TEST_F(RuntimeApiTest, EachFunctionHasItsOwnEndpointAndQueue) {
+  start();
+  server_->add_runtime_function("other", std::chrono::seconds(10));
+  EXPECT_NE(server_->runtime_api_port("rt"), server_->runtime_api_port("other"));
+  EXPECT_NE(server_->runtime_api_port("rt"), server_->port());
+  EXPECT_THROW(server_->runtime_api_port("nope"), std::out_of_range);
+  EXPECT_EQ(server_->runtime_function_names(), (std::vector<std::string>{"rt", "other"}));
+  const std::string arn = start_execution("{}", "rt");
+  auto other = client("other");
+  other.set_read_timeout(std::chrono::milliseconds(500));
+  auto nothing = other.Get(kNext);
+  EXPECT_FALSE(nothing && nothing->status == 200);
+  auto mine = client("rt").Get(kNext);
+  ASSERT_TRUE(mine);
+  ASSERT_EQ(mine->status, 200);
+  EXPECT_EQ(Json::parse(mine->body).at("DurableExecutionArn"), arn);
+  // Answers go to the function that handed the invocation out.
+  const std::string id = mine->get_header_value("Lambda-Runtime-Aws-Request-Id");
+  EXPECT_EQ(client("other").Post(response_path(id), "{}", "application/json")->status, 404);
+  // With two runtime functions the main port cannot tell which one a poller serves.
+  auto refused = main_client().Get(kNext);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_THAT(refused->body, HasSubstr("own endpoint"));
+}
+
+TEST_F(RuntimeApiTest, TheMainPortServesTheOnlyRuntimeFunction) {
+  start();
+  const std::string arn = start_execution();
+  auto c = main_client();
+  auto next = c.Get(kNext);
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->status, 200);
+  const std::string id = next->get_header_value("Lambda-Runtime-Aws-Request-Id");
+  EXPECT_EQ(c.Post(response_path(id), R"({"Status":"SUCCEEDED","Result":"3"})",
+                   "application/json")->status, 202);
+  EXPECT_EQ(wait_terminal(arn).result.value_or(""), "3");
 }
 
 TEST(RuntimeApiLifetime, ARuntimeFunctionOutlivingItsServerFailsClearly) {
@@ -228,6 +313,26 @@ TEST_F(RuntimeApiTest, AnswerAfterTheTimeoutIsRefused) {
   EXPECT_THAT(late->body, HasSubstr("timed out"));
 }
 
+TEST_F(RuntimeApiTest, InitErrorsAreCappedInSizeAndCount) {
+  start();
+  auto c = client();
+  const std::string big(64 * 1024, 'x');
+  for (std::size_t i = 0; i < http::RuntimeQueue::kInitErrorsKept + 20; ++i) {
+    auto res = c.Post("/2018-06-01/runtime/init/error",
+                      {{"Lambda-Runtime-Function-Error-Type", "Runtime.InitError"}},
+                      Json{{"errorMessage", std::to_string(i) + big}}.dump(), "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 202);
+  }
+  const auto errors = server_->runtime_init_errors();
+  ASSERT_EQ(errors.size(), http::RuntimeQueue::kInitErrorsKept);
+  for (const auto& e : errors) {
+    EXPECT_LE(e.size(), http::RuntimeQueue::kInitErrorBytes + 32);
+  }
+  // The oldest were dropped.
+  EXPECT_THAT(errors.front(), HasSubstr("Runtime.InitError: 20x"));
+}
+
 TEST_F(RuntimeApiTest, InitErrorIsRecorded) {
   start();
   auto c = client();
@@ -254,8 +359,8 @@ TEST_F(RuntimeApiTest, WrongMethodsAndUnknownRuntimeRoutes) {
 TEST_F(RuntimeApiTest, StopReleasesABlockedNext) {
   start();
   std::atomic<int> status{-1};
-  std::thread poller([&] {
-    httplib::Client c("127.0.0.1", server_->port());
+  std::thread poller([&, port = server_->runtime_api_port("rt")] {
+    httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(std::chrono::seconds(10));
     auto res = c.Get(kNext);
     status = res ? res->status : 0;
@@ -283,7 +388,7 @@ TEST_F(RuntimeApiTest, BadRegistrationsAreRefused) {
 TEST_F(RuntimeApiTest, InvokeUsesTheRuntimeFunctionsExecutionTimeout) {
   start();
   server_->add_runtime_function("long", std::chrono::seconds(1), std::chrono::hours(24 * 7));
-  auto c = client();
+  auto c = main_client();
   auto invoked = c.Post("/2015-03-31/functions/long/invocations",
                         {{"X-Amz-Invocation-Type", "Event"}}, "{}", "application/json");
   ASSERT_TRUE(invoked);
@@ -293,6 +398,73 @@ TEST_F(RuntimeApiTest, InvokeUsesTheRuntimeFunctionsExecutionTimeout) {
   auto history = Json(service_->get_history(request));
   EXPECT_EQ(history.at("Events").at(0).at("ExecutionStartedDetails").at("ExecutionTimeout"),
             7 * 24 * 3600);
+}
+
+// The queue itself: what it keeps after answers, and its request ids.
+TEST(RuntimeQueueMemory, AnsweredInvocationsReleaseTheirBodiesAndIdsStayBounded) {
+  http::RuntimeQueue queue("q", std::chrono::seconds(30));
+  DurableExecutionInvocationInput input;
+  input.durable_execution_arn = "arn:aws:lambda:us-east-1:123456789012:function:q:$LATEST/"
+                                "durable-execution/n/i";
+  input.checkpoint_token = std::string(100 * 1024, 't');  // a big envelope
+  std::atomic<int> answered{0};
+  const std::size_t rounds = http::RuntimeQueue::kSettledIdsKept + 50;
+  std::string first_id;
+  for (std::size_t i = 0; i < rounds; ++i) {
+    queue.submit(input, [&](InvocationOutcome outcome) {
+      if (outcome.output) ++answered;
+    });
+    EXPECT_GE(queue.retained_body_bytes(), 100u * 1024);
+    auto next = queue.next(http::kAnonymousSandbox, std::chrono::seconds(1));
+    ASSERT_EQ(next.status, 200);
+    const std::string id = next.headers.at("Lambda-Runtime-Aws-Request-Id");
+    if (i == 0) first_id = id;
+    EXPECT_EQ(queue.retained_body_bytes(), 0u);  // handed out: the queue keeps no copy
+    ASSERT_EQ(queue.respond(id, R"({"Status":"SUCCEEDED","Result":"1"})").status, 202);
+  }
+  EXPECT_EQ(answered.load(), static_cast<int>(rounds));
+  EXPECT_EQ(queue.remembered_ids(), http::RuntimeQueue::kSettledIdsKept);
+  EXPECT_EQ(queue.respond(first_id, "{}").status, 404);  // long forgotten
+}
+
+TEST(RuntimeQueueIds, RequestIdsAreRandomVersion4Uuids) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = http::make_runtime_request_id();
+    ASSERT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '4');
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 2000u);
+}
+
+TEST(RuntimeQueueSandboxes, ADeadSandboxFailsOnlyItsOwnInvocation) {
+  http::RuntimeQueue queue("q", std::chrono::seconds(30));
+  DurableExecutionInvocationInput input;
+  std::vector<InvocationOutcome> outcomes;
+  std::mutex mu;
+  auto record = [&](InvocationOutcome o) {
+    std::lock_guard lock(mu);
+    outcomes.push_back(std::move(o));
+  };
+  queue.submit(input, record);
+  queue.submit(input, record);
+  ASSERT_EQ(queue.next(1, std::chrono::seconds(1)).status, 200);
+  auto kept = queue.next(2, std::chrono::seconds(1));
+  ASSERT_EQ(kept.status, 200);
+  EXPECT_TRUE(queue.holds(1));
+  EXPECT_EQ(queue.sandbox_died(1, "Runtime exited with error: exit status 3"), 1u);
+  EXPECT_FALSE(queue.holds(1));
+  EXPECT_TRUE(queue.holds(2));
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_EQ(outcomes[0].error->error_type.value_or(""), "Runtime.ExitError");
+    EXPECT_THAT(outcomes[0].error->error_message.value_or(""), HasSubstr("exit status 3"));
+  }
+  EXPECT_EQ(queue.respond(kept.headers.at("Lambda-Runtime-Aws-Request-Id"),
+                          R"({"Status":"SUCCEEDED"})").status, 202);
 }
 
 }  // namespace

@@ -3,14 +3,20 @@
 // the target functions those handlers invoke.
 //
 //   durable-emulator --port 9014 [--host 127.0.0.1] [--skip-time] [--log-level info]
+//                    [--function NAME=COMMAND]... [--concurrency N]
 //                    [--runtime-function NAME]... [--runtime-timeout SECONDS]
-//                    [--execution-timeout SECONDS]
+//                    [--execution-timeout SECONDS] [--retain-executions N] [--workers N]
 //
-// A --runtime-function is served by an external process instead: its invocations wait on the
-// Lambda Runtime API (/2018-06-01/runtime/...) of this same port for a handler started with
-// AWS_LAMBDA_RUNTIME_API=HOST:PORT and AWS_ENDPOINT_URL_LAMBDA=http://HOST:PORT.
+// A --function is served by handler processes the emulator starts itself (`/bin/sh -c COMMAND`,
+// restarted when they exit, up to --concurrency per function); a --runtime-function by
+// processes someone else starts. Either way each function has its own Lambda Runtime API
+// endpoint on its own loopback port, printed at start-up as one line per function:
+//   runtime-api NAME HOST:PORT
+// (the AWS_LAMBDA_RUNTIME_API of its processes, whose AWS_ENDPOINT_URL_LAMBDA is
+// http://HOST:MAINPORT).
 //
-// Prints "listening on http://HOST:PORT" once requests are accepted; SIGINT/SIGTERM stop it.
+// Then prints "listening on http://HOST:PORT" once requests are accepted; SIGINT/SIGTERM stop
+// it, and with it every process it started.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -109,16 +115,37 @@ int main(int argc, char** argv) {
   bool skip_time = false;
   std::string log_level = "info";
   std::vector<std::string> runtime_functions;
+  std::vector<std::string> supervised_functions;
+  int concurrency = 4;
+  std::size_t retain_executions = 10000;
+  std::size_t workers = 8;
   double runtime_timeout_s = 900;
   std::int64_t execution_timeout_s = 0;
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
-               "Virtual clock: jump to the next timer whenever nothing is running and no callback is open (an open callback lets time run at real speed)");
+               "Virtual clock: jump to the next timer whenever nothing is running or ready; an open callback holds back only its own execution (time runs at real speed while the next timer is one of its execution's)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   app.add_option("--runtime-function", runtime_functions,
-                 "Serve this function through the Lambda Runtime API (repeatable)");
+                 "Serve this function through its own Lambda Runtime API endpoint, polled by "
+                 "processes you start (repeatable)");
+  app.add_option("--function", supervised_functions,
+                 "NAME=COMMAND: serve NAME through its own Runtime API endpoint with processes "
+                 "the emulator starts (/bin/sh -c COMMAND, with AWS_LAMBDA_RUNTIME_API, "
+                 "AWS_ENDPOINT_URL_LAMBDA and Lambda's other variables), restarts when they "
+                 "exit and stops on shutdown (repeatable)");
+  app.add_option("--concurrency", concurrency,
+                 "Most processes per --function at once (default 4); more start while invocations wait")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--retain-executions", retain_executions,
+                 "Terminal executions kept (default 10000) before the earliest to have ended is "
+                 "evicted (then GetDurableExecution answers 404); running ones are never evicted")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}));
+  app.add_option("--workers", workers,
+                 "Threads running the in-process (fixture) functions (default 8); runtime "
+                 "functions need none")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
   app.add_option("--runtime-timeout", runtime_timeout_s,
                  "Seconds a runtime function's invocation may take (Lambda's function timeout)")
       ->check(CLI::Range(0.001, 900.0));
@@ -141,7 +168,9 @@ int main(int argc, char** argv) {
   } else {
     clock = std::make_shared<durable::emulator::SystemClock>();
   }
-  Service service(clock);
+  durable::emulator::ServiceOptions service_options;
+  service_options.retain_executions = retain_executions;
+  Service service(clock, service_options);
   FunctionRegistry registry;
   std::size_t count = 0;
   try {
@@ -153,21 +182,36 @@ int main(int argc, char** argv) {
   durable::emulator::HttpServerOptions options;
   options.host = host;
   options.port = port;
+  options.workers = workers;
   durable::emulator::HttpServer server(service, registry, options);
   try {
-    for (const auto& name : runtime_functions) {
-      std::optional<std::chrono::seconds> execution_timeout;
-      if (execution_timeout_s > 0) execution_timeout = std::chrono::seconds(execution_timeout_s);
-      server.add_runtime_function(
-          name, std::chrono::milliseconds(static_cast<std::int64_t>(runtime_timeout_s * 1000.0)),
-          execution_timeout);
-      spdlog::info("runtime function {}: invocations wait on /2018-06-01/runtime/invocation/next",
-                   name);
+    durable::emulator::RuntimeFunctionOptions runtime_options;
+    runtime_options.timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(runtime_timeout_s * 1000.0));
+    if (execution_timeout_s > 0) {
+      runtime_options.execution_timeout = std::chrono::seconds(execution_timeout_s);
+    }
+    runtime_options.concurrency = concurrency;
+    for (const auto& name : runtime_functions) server.add_runtime_function(name, runtime_options);
+    for (const auto& spec : supervised_functions) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+        spdlog::error("--function takes NAME=COMMAND, got '{}'", spec);
+        return 2;
+      }
+      auto supervised = runtime_options;
+      supervised.command = spec.substr(eq + 1);
+      server.add_runtime_function(spec.substr(0, eq), supervised);
     }
     server.start();
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;
+  }
+  // Machine-readable: one line per runtime function, before the "listening" line.
+  for (const auto& name : server.runtime_function_names()) {
+    std::printf("runtime-api %s %s:%d\n", name.c_str(), host.c_str(),
+                server.runtime_api_port(name));
   }
   spdlog::info("{} fixture functions registered; clock: {}", count,
                skip_time ? "virtual (skip-time)" : "system");

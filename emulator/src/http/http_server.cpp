@@ -4,8 +4,11 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <future>
+#include <mutex>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -13,12 +16,14 @@
 #include <utility>
 
 #include "durable/model/api_error.hpp"
+#include "dispatcher.hpp"
 #include "http/client_connection.hpp"
-#include "http/driver.hpp"
 #include "http/error_response.hpp"
 #include "http/front_end.hpp"
 #include "http/request_guard.hpp"
-#include "http/runtime_api.hpp"
+#include "http/runtime_endpoint.hpp"
+#include "http/runtime_queue.hpp"
+#include "http/supervisor.hpp"
 #include "http/url_codec.hpp"
 
 namespace durable::emulator {
@@ -141,16 +146,27 @@ bool is_loopback_host(const std::string& host) {
 
 }  // namespace
 
+// One runtime function: its queue and the endpoint external pollers use.
+struct RuntimeFunction {
+  // Shared so that the function left in the caller's registry can tell the server is gone.
+  std::shared_ptr<http::RuntimeQueue> queue;
+  std::unique_ptr<http::RuntimeEndpoint> endpoint;
+  RuntimeFunctionOptions options;
+};
+
 struct HttpServer::Impl {
   Impl(Service& s, FunctionRegistry r, HttpServerOptions o)
-      : service(s), registry(r), options(std::move(o)), driver(s, r, options.driver_poll) {}
+      : service(s), registry(r), options(std::move(o)),
+        driver(s, r, DispatcherOptions{options.workers, options.driver_poll}) {}
 
   Service& service;
   FunctionRegistry registry;
   HttpServerOptions options;
-  http::Driver driver;
-  // Shared so that the runtime functions left in the caller's registry can tell it is gone.
-  std::shared_ptr<http::RuntimeApi> runtime = std::make_shared<http::RuntimeApi>();
+  Dispatcher driver;
+  // `runtime_mu` guards `runtime` and `supervisor`; never held across a queue call.
+  mutable std::mutex runtime_mu;
+  std::vector<std::pair<std::string, std::shared_ptr<RuntimeFunction>>> runtime;
+  std::unique_ptr<http::Supervisor> supervisor;  // created by start()
   // Synchronous Invokes waiting for their execution.
   http::LongPollLimit long_polls{options.max_long_polls};
   httplib::Server server;
@@ -270,40 +286,29 @@ void HttpServer::Impl::route(const httplib::Request& req, httplib::Response& res
   unknown_operation(method, req.target);
 }
 
+// The main port's Runtime API, kept for set-ups with a single runtime function: with several,
+// a poller here could not say which function it serves, so it is pointed at their own ports.
 void HttpServer::Impl::runtime_api(const std::string& method,
                                    const std::vector<std::string>& seg,
                                    const httplib::Request& req, httplib::Response& res) {
-  http::RuntimeReply reply;
-  const std::string error_type = req.get_header_value("Lambda-Runtime-Function-Error-Type");
-  if (seg.size() == 4 && seg[2] == "invocation" && seg[3] == "next") {
-    require_method(method, "GET");
-    // Lambda's /next blocks until there is work; waiting in slices keeps stop() prompt.
-    bool new_poll = true;
-    do {
-      reply = runtime->next(std::chrono::milliseconds(200), new_poll);
-      new_poll = false;
-    } while (reply.status == 204 && !stopping);
-    if (reply.status == 204) {
-      reply = http::RuntimeReply{503, Json{{"errorType", "ServiceUnavailable"},
-                                           {"errorMessage", "the emulator is shutting down"}}
-                                          .dump(),
-                                 {}};
+  std::shared_ptr<http::RuntimeQueue> queue;
+  std::string names;
+  {
+    std::lock_guard lock(runtime_mu);
+    if (runtime.size() == 1) queue = runtime.front().second->queue;
+    for (const auto& [name, fn] : runtime) {
+      names += (names.empty() ? "" : ", ") + name + " at " + options.host + ":" +
+               std::to_string(fn->endpoint->port());
     }
-  } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "response") {
-    require_method(method, "POST");
-    reply = runtime->respond(seg[3], req.body);
-  } else if (seg.size() == 5 && seg[2] == "invocation" && seg[4] == "error") {
-    require_method(method, "POST");
-    reply = runtime->fail(seg[3], req.body, error_type);
-  } else if (seg.size() == 4 && seg[2] == "init" && seg[3] == "error") {
-    require_method(method, "POST");
-    reply = runtime->init_error(req.body, error_type);
-  } else {
-    unknown_operation(method, req.target);
   }
-  res.status = reply.status;
-  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  res.set_content(reply.body, kJson);
+  if (!queue) {
+    throw ApiError("InvalidRequestContentException", 400,
+                   "The main port serves the Runtime API only while exactly one runtime function "
+                   "is registered; use the function's own endpoint (" +
+                       (names.empty() ? std::string("none registered") : names) + ") at " +
+                       method + " " + req.target.substr(0, req.target.find('?')));
+  }
+  http::serve_runtime_request(*queue, http::kAnonymousSandbox, seg, req, res, stopping);
 }
 
 void HttpServer::Impl::durable_execution(const std::string& method,
@@ -582,6 +587,17 @@ void HttpServer::start() {
   // would leave the listener running forever; wait for the loop before returning.
   while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (o.run_driver) impl_->driver.start();
+  // Handler processes learn the main port from AWS_ENDPOINT_URL_LAMBDA, so they start now.
+  std::lock_guard lock(impl_->runtime_mu);
+  impl_->supervisor = std::make_unique<http::Supervisor>(
+      o.host, impl_->service.options().region, "http://" + o.host + ":" + std::to_string(bound));
+  for (const auto& [name, fn] : impl_->runtime) {
+    if (fn->options.command.empty()) continue;
+    impl_->supervisor->add(http::SupervisedFunction{name, fn->options.command,
+                                                    fn->options.concurrency,
+                                                    fn->options.memory_size_mb, fn->queue});
+  }
+  impl_->supervisor->start();
 }
 
 int HttpServer::port() const { return impl_->port; }
@@ -589,29 +605,142 @@ int HttpServer::port() const { return impl_->port; }
 void HttpServer::add_runtime_function(const std::string& name,
                                       std::chrono::milliseconds timeout,
                                       std::optional<std::chrono::seconds> execution_timeout) {
+  RuntimeFunctionOptions options;
+  options.timeout = timeout;
+  options.execution_timeout = execution_timeout;
+  add_runtime_function(name, std::move(options));
+}
+
+void HttpServer::add_runtime_function(const std::string& name, RuntimeFunctionOptions options) {
   if (name.empty()) throw std::invalid_argument("add_runtime_function: the name is empty");
+  const std::string where = "add_runtime_function(\"" + name + "\"): ";
+  // Lambda's function-name rule; the name also goes into ARNs and the processes' environment.
+  const bool valid_chars = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  });
+  if (!valid_chars || name.size() > 64) {
+    throw std::invalid_argument(where + "a function name is 1 to 64 characters of "
+                                        "[a-zA-Z0-9-_]");
+  }
+  if (options.timeout <= std::chrono::milliseconds(0)) {
+    throw std::invalid_argument(where + "the timeout must be > 0");
+  }
+  const auto& execution_timeout = options.execution_timeout;
   if (execution_timeout &&
       (execution_timeout->count() < 1 || execution_timeout->count() > 31622400)) {
-    throw std::invalid_argument("add_runtime_function(\"" + name +
-                                "\"): the execution timeout must be 1..31622400 s, got " +
+    throw std::invalid_argument(where + "the execution timeout must be 1..31622400 s, got " +
                                 std::to_string(execution_timeout->count()));
   }
-  FunctionOptions options;
-  options.timeout = execution_timeout;
-  impl_->registry.register_durable_function(name, http::RuntimeApi::function_for(impl_->runtime, name, timeout),
-                                            options);
+  if (options.concurrency < 1 || options.concurrency > 1000) {
+    throw std::invalid_argument(where + "the concurrency must be 1..1000, got " +
+                                std::to_string(options.concurrency));
+  }
+  if (options.memory_size_mb < 128 || options.memory_size_mb > 10240) {
+    throw std::invalid_argument(where + "the memory size must be 128..10240 MB, got " +
+                                std::to_string(options.memory_size_mb));
+  }
+  auto fn = std::make_shared<RuntimeFunction>();
+  fn->queue = std::make_shared<http::RuntimeQueue>(name, options.timeout);
+  fn->options = options;
+  {
+    std::lock_guard lock(impl_->runtime_mu);
+    for (const auto& entry : impl_->runtime) {
+      if (entry.first == name) {
+        throw std::invalid_argument(where + "already a runtime function of this server");
+      }
+    }
+    fn->endpoint = std::make_unique<http::RuntimeEndpoint>(fn->queue, http::kAnonymousSandbox,
+                                                           impl_->options.host, 64);
+    impl_->runtime.emplace_back(name, fn);
+    if (!options.command.empty() && impl_->supervisor) {
+      impl_->supervisor->add(http::SupervisedFunction{name, options.command, options.concurrency,
+                                                      options.memory_size_mb, fn->queue});
+    }
+  }
+  // The dispatcher hands invocations to the queue without a thread; the registry keeps a
+  // blocking form of the same function for callers that drive the Service themselves.
+  impl_->driver.route(name, [queue = fn->queue](const PendingInvocation& pending,
+                                                 Dispatcher::Completion done) {
+    queue->submit(pending.input, std::move(done));
+  });
+  FunctionOptions registration;
+  registration.timeout = execution_timeout;
+  std::weak_ptr<http::RuntimeQueue> weak = fn->queue;
+  impl_->registry.register_durable_function(
+      name,
+      [weak, name](const DurableExecutionInvocationInput& input) {
+        const auto queue = weak.lock();
+        if (!queue) {
+          throw std::runtime_error("runtime function '" + name +
+                                   "': the HttpServer that served its Runtime API is gone");
+        }
+        auto promise = std::make_shared<std::promise<InvocationOutcome>>();
+        auto future = promise->get_future();
+        queue->submit(input, [promise](InvocationOutcome outcome) {
+          promise->set_value(std::move(outcome));
+        });
+        InvocationOutcome outcome = future.get();
+        if (outcome.error) {
+          throw std::runtime_error(outcome.error->error_message.value_or(
+              outcome.error->error_type.value_or("the runtime invocation failed")));
+        }
+        return std::move(*outcome.output);
+      },
+      registration);
+}
+
+int HttpServer::runtime_api_port(const std::string& name) const {
+  std::lock_guard lock(impl_->runtime_mu);
+  for (const auto& [n, fn] : impl_->runtime) {
+    if (n == name) return fn->endpoint->port();
+  }
+  throw std::out_of_range("'" + name + "' is not a runtime function of this server");
+}
+
+std::vector<std::string> HttpServer::runtime_function_names() const {
+  std::lock_guard lock(impl_->runtime_mu);
+  std::vector<std::string> names;
+  for (const auto& entry : impl_->runtime) names.push_back(entry.first);
+  return names;
+}
+
+std::vector<int> HttpServer::runtime_process_ids(const std::string& name) const {
+  std::lock_guard lock(impl_->runtime_mu);
+  std::vector<int> pids;
+  if (!impl_->supervisor) return pids;
+  for (pid_t pid : impl_->supervisor->process_ids(name)) pids.push_back(static_cast<int>(pid));
+  return pids;
 }
 
 std::vector<std::string> HttpServer::runtime_init_errors() const {
-  auto errors = impl_->runtime->init_errors();
-  return {errors.begin(), errors.end()};
+  std::vector<std::shared_ptr<http::RuntimeQueue>> queues;
+  {
+    std::lock_guard lock(impl_->runtime_mu);
+    for (const auto& entry : impl_->runtime) queues.push_back(entry.second->queue);
+  }
+  std::vector<std::string> errors;
+  for (const auto& queue : queues) {
+    for (auto& e : queue->init_errors()) errors.push_back(std::move(e));
+  }
+  return errors;
 }
 
 void HttpServer::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->stopping = true;
-  // Releases request threads blocked in /next and a driver blocked on a runtime invocation.
-  impl_->runtime->shutdown();
+  std::vector<std::shared_ptr<RuntimeFunction>> functions;
+  std::unique_ptr<http::Supervisor> supervisor;
+  {
+    std::lock_guard lock(impl_->runtime_mu);
+    for (const auto& entry : impl_->runtime) functions.push_back(entry.second);
+    supervisor = std::move(impl_->supervisor);
+  }
+  // Pollers get 503 (a runtime then exits by itself) and held invocations fail; then the
+  // processes the server started are stopped and reaped.
+  for (const auto& fn : functions) fn->queue->shutdown();
+  if (supervisor) supervisor->stop();
+  for (const auto& fn : functions) fn->endpoint->stop();
   impl_->server.stop();
   // Connections idle in a keep-alive wait would otherwise hold stop() for keep_alive_timeout.
   // Only the read side closes, so a request still in flight can send its answer.

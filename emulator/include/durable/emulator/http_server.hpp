@@ -2,11 +2,22 @@
 // durable routes (PROTOCOL.md §4) plus Lambda Invoke, so AWS SDK clients (aws-cli, boto3) and
 // the SDK's HTTP CheckpointClient can talk to it as they would to the real service.
 //
-// A background driver thread runs the invocations the Service asks for (through the
-// FunctionRegistry) and fires due timers on the Service's clock; with a VirtualClock it skips
-// time to the next timer whenever nothing is left to run.
+// A Dispatcher (emulator/src/dispatcher.hpp) runs the invocations the Service asks for:
+// invocations of different executions at the same time, in-process functions on a bounded
+// worker pool, runtime functions handed to their own Runtime API queue. It fires due timers on
+// the Service's clock; with a VirtualClock it skips time to the next timer whenever nothing is
+// running or ready.
 //
-// Threads: every accepted connection is served by a thread of its own for its whole life
+// Runtime functions: each has its own Runtime API endpoint on its own loopback port (as each
+// Lambda sandbox has its own AWS_LAMBDA_RUNTIME_API) and its own queue; a poller there is one
+// sandbox, which takes one invocation at a time and never disturbs another's. With a command,
+// the server starts and supervises the handler processes itself (http/supervisor.hpp).
+//
+// Threads: httplib's request threads (front end); the dispatcher thread and its workers; one
+// watchdog thread per runtime function (timeouts) with its endpoint's request threads; the
+// supervisor thread. No lock of this server is held across a handler call.
+//
+// Front end: every accepted connection is served by a thread of its own for its whole life
 // (started on demand, at most HttpServerOptions::max_connections), so idle keep-alive
 // connections, slow clients and waiting synchronous Invokes never keep others from being
 // answered. Request bodies, text encodings and long polls are bounded at the boundary (README
@@ -57,6 +68,25 @@ struct HttpServerOptions {
   std::chrono::milliseconds write_timeout{std::chrono::seconds(10)};
   // The listen queue of connections not yet accepted.
   int listen_backlog = 512;
+  // Worker threads running in-process functions (the dispatcher's pool); must be >= 1.
+  std::size_t workers = 8;
+};
+
+// A runtime function: its invocations are served by handler processes through its own Lambda
+// Runtime API endpoint.
+struct RuntimeFunctionOptions {
+  // Lambda's function timeout (real time from the moment the invocation is queued); > 0.
+  std::chrono::milliseconds timeout{std::chrono::minutes(15)};
+  // The function's DurableConfig ExecutionTimeout, used by Invoke and by chained invokes that
+  // start an execution of it (unset: the service's default, 86400 s); 1..31622400 s.
+  std::optional<std::chrono::seconds> execution_timeout;
+  // Non-empty: the server starts `/bin/sh -c command` itself once it listens, with Lambda's
+  // environment, restarts it when it exits, and starts more (up to `concurrency`) while
+  // invocations wait; all stopped by stop(). Empty: processes started by someone else poll the
+  // function's endpoint (runtime_api_port()).
+  std::string command;
+  int concurrency = 1;        // 1..1000 processes at once (with a command)
+  int memory_size_mb = 128;   // AWS_LAMBDA_FUNCTION_MEMORY_SIZE, 128..10240
 };
 
 class HttpServer {
@@ -82,21 +112,30 @@ class HttpServer {
   void stop();
 
   // Registers `name` in the registry as a runtime function: its invocations are not run in this
-  // process but queued on this server's Lambda Runtime API (/2018-06-01/runtime/...), where a
-  // handler process started with AWS_LAMBDA_RUNTIME_API=host:port takes them from /next and
-  // answers on /invocation/{id}/response or /error. An invocation nobody answers within
-  // `timeout` (real time) fails with "Task timed out"; an /error post fails it with the posted
-  // error; the service then retries it as any failed invocation. All runtime functions of one
-  // server share one queue (one process serves them). Throws std::invalid_argument for an empty
-  // name or a timeout <= 0. Any thread, before or after start().
-  // `execution_timeout`: the function's DurableConfig ExecutionTimeout, used by Invoke and by
-  // chained invokes that start an execution of it (unset: the service's default, 86400 s); must
-  // be 1..31622400 s.
+  // process but queued on the function's own Lambda Runtime API endpoint (a new loopback port on
+  // options.host, listening from this call on: runtime_api_port()), where a handler process
+  // started with AWS_LAMBDA_RUNTIME_API=host:port takes them from /next and answers on
+  // /invocation/{id}/response or /error. An invocation nobody answers within the timeout fails
+  // with "Task timed out" (Sandbox.Timedout); an /error post fails it with the posted error; the
+  // death of a supervised process fails the one it held with Runtime.ExitError; the service then
+  // retries it as any failed invocation. A poller never fails another poller's invocation.
+  // While the server has exactly one runtime function, the main port's /2018-06-01/runtime
+  // routes serve it too (compatibility with single-function set-ups).
+  // Throws std::invalid_argument for an empty name, a name already added, or options out of
+  // range; std::runtime_error when the port cannot be bound. Any thread, before or after start().
+  void add_runtime_function(const std::string& name, RuntimeFunctionOptions options);
   void add_runtime_function(const std::string& name,
                             std::chrono::milliseconds timeout = std::chrono::minutes(15),
                             std::optional<std::chrono::seconds> execution_timeout = std::nullopt);
-  // What handler processes posted to /2018-06-01/runtime/init/error, oldest first, each as
-  // "<errorType>: <errorMessage>".
+  // The port of `name`'s Runtime API endpoint (on options.host). Throws std::out_of_range for a
+  // name that is not a runtime function of this server.
+  int runtime_api_port(const std::string& name) const;
+  // Names of the runtime functions, in the order added.
+  std::vector<std::string> runtime_function_names() const;
+  // Live handler process ids the server started for `name` (empty without a command).
+  std::vector<int> runtime_process_ids(const std::string& name) const;
+  // What handler processes posted to /2018-06-01/runtime/init/error, oldest first per function,
+  // each as "<errorType>: <errorMessage>" (at most 100 per function, each cut to 4 KiB).
   std::vector<std::string> runtime_init_errors() const;
 
  private:

@@ -32,6 +32,11 @@ struct ServiceOptions {
   std::chrono::milliseconds invocation_retry_delay{5000};
   // ... and this many consecutive failed invocations fail the execution (PROTOCOL.md §5.4).
   int max_consecutive_invocation_failures = 5;
+  // Terminal executions kept (for GetDurableExecution, history, listings) before the oldest to
+  // have ended is evicted; an evicted execution answers 404 ResourceNotFoundException like one
+  // that never existed, and its name may be used again. Executions still running are never
+  // evicted. Must be >= 1 (0 is taken as 1).
+  std::size_t retain_executions = 10000;
 };
 
 struct StartExecutionRequest {
@@ -98,6 +103,8 @@ class Service {
   const Clock& clock() const;
   // The same clock, shared: the Executor moves a VirtualClock through it.
   std::shared_ptr<Clock> shared_clock() const;
+  // The options the service was made with (region and account name its ARNs).
+  const ServiceOptions& options() const;
 
   // Creates the execution (EXECUTION op STARTED, ExecutionStarted event) and schedules its first
   // invocation. Throws ApiError (400) for a bad request (empty function name, input that is not
@@ -146,6 +153,13 @@ class Service {
   // for a host that runs functions in process and hands Lambda's request id to the SDK's
   // logger; std::nullopt when none is in flight or `arn` is unknown.
   std::optional<std::string> in_flight_request_id(const std::string& arn) const;
+  // The earliest armed timer of any non-terminal execution that has a callback in STARTED
+  // status (std::nullopt when there is none). A driver skipping time may jump to a timer due
+  // strictly before it: no timer of an execution whose callback someone outside may still
+  // answer moves then, so only that execution holds virtual time back.
+  std::optional<Timestamp> next_timer_due_with_open_callback() const;
+  // Executions currently kept (running and terminal); see ServiceOptions::retain_executions.
+  std::size_t execution_count() const;
   // A readable line per non-terminal execution saying what it waits for (pending operations,
   // timers); used by the harness when an execution can never finish.
   std::string describe_waiting(const std::string& arn) const;
@@ -215,6 +229,8 @@ class Service {
 
  private:
   struct Impl;
+  void complete_invocation_locked(const std::string& arn, const std::string& request_id,
+                                  const InvocationOutcome& outcome);
   std::unique_ptr<Impl> impl_;
 };
 
