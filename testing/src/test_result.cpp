@@ -244,7 +244,10 @@ std::string TestResult::timeline() const {
 }
 
 std::ostream& operator<<(std::ostream& os, const TestResult& result) {
-  return os << result.timeline();
+  os << result.status();
+  if (const auto& payload = result.result_payload()) os << " result " << *payload;
+  if (const auto error = result.error()) os << " error " << *error;
+  return os << "\n" << result.timeline();
 }
 
 }  // namespace durable::testing
