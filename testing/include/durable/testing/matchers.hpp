@@ -97,6 +97,11 @@ MATCHER_P(JsonEq, expected,
   return false;
 }
 
+// JsonEq with a braced JSON value: JsonEq({{"amount", 100.0}}).
+inline auto JsonEq(::durable::Json::initializer_list_t expected) {
+  return JsonEq(::durable::Json(expected));
+}
+
 // Matches anything with a status() member: operations (durable::OperationStatus) and
 // TestResult (durable::testing::InvocationStatus).
 MATCHER_P(HasStatus, expected,
