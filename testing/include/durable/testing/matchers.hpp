@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "durable/model/enums.hpp"
 #include "durable/model/json.hpp"
@@ -77,6 +78,49 @@ bool has_outcome(const T& arg, bool succeeded) {
   }
 }
 
+// "a WAIT operation", "an EXECUTION operation".
+inline std::string kind_phrase(::durable::OperationType type) {
+  const std::string name(::durable::to_string(type));
+  const bool vowel = name.find_first_of("AEIOU") == 0;
+  return (vowel ? "an " : "a ") + name + " operation";
+}
+
+// The result an argument carries, as HasResult reads it. `absent` explains a missing result (an
+// operation kind that has none, or one that did not succeed); empty when `payload` is set.
+struct ResultText {
+  std::optional<std::string> payload;
+  std::string absent;
+};
+inline ResultText result_text_of(const TestOperation& op) {
+  std::optional<std::string> payload;
+  switch (op.type()) {
+    case ::durable::OperationType::Step: payload = StepOperation(op).result_payload(); break;
+    case ::durable::OperationType::Context: payload = ContextOperation(op).result_payload(); break;
+    case ::durable::OperationType::Callback: payload = CallbackOperation(op).result_payload(); break;
+    case ::durable::OperationType::ChainedInvoke:
+      payload = InvokeOperation(op).result_payload();
+      break;
+    default:
+      return {std::nullopt, "which is " + kind_phrase(op.type()) + ", which has no result"};
+  }
+  if (!payload) {
+    return {std::nullopt, "which has no result (status " +
+                              std::string(::durable::to_string(op.status())) + ")"};
+  }
+  return {std::move(payload), {}};
+}
+// A TestResult (or anything else with result_payload()): an absent result reads as JSON null,
+// as TestResult::result() does.
+template <class T>
+ResultText result_text_of(const T& arg) {
+  if constexpr (std::is_base_of_v<TestOperation, T>) {
+    return result_text_of(static_cast<const TestOperation&>(arg));
+  } else {
+    const auto& payload = arg.result_payload();
+    return {payload ? payload : std::optional<std::string>("null"), {}};
+  }
+}
+
 }  // namespace detail
 
 // Matches a durable::Json, or JSON text (std::string, optional payload), equal as JSON to
@@ -130,10 +174,27 @@ MATCHER_P(HasType, expected,
   return false;
 }
 
-// Matches an operation or TestResult whose decoded JSON result matches `inner`.
+// Matches an operation (STEP, CONTEXT, CALLBACK or CHAINED_INVOKE, as a TestOperation or its
+// typed view) or a TestResult whose result, decoded as JSON, matches `inner`. An operation without
+// a result (a WAIT, or one that did not succeed) or whose result is not JSON does not match, and
+// the message says why.
 MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  const ::durable::Json value = arg.template result<::durable::Json>();
-  return ::testing::ExplainMatchResult(inner, value, result_listener);
+  const auto text = ::durable::testing::detail::result_text_of(arg);
+  if (!text.payload) {
+    *result_listener << text.absent;
+    return false;
+  }
+  const auto value = ::durable::testing::detail::parse_json_text(*text.payload);
+  if (!value) {
+    *result_listener << "whose result is not JSON: " << *text.payload;
+    return false;
+  }
+  ::testing::StringMatchResultListener inner_listener;
+  const bool matched = ::testing::ExplainMatchResult(inner, *value, &inner_listener);
+  *result_listener << "whose result is "
+                   << value->dump(-1, ' ', false, ::durable::Json::error_handler_t::replace);
+  if (!inner_listener.str().empty()) *result_listener << ", " << inner_listener.str();
+  return matched;
 }
 
 // Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
@@ -156,7 +217,7 @@ MATCHER_P(IsInvokeOf, function_name,
           std::string(negation ? "is not an invoke of " : "is an invoke of ") +
               std::string(function_name)) {
   if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
     return false;
   }
   const auto actual = ::durable::testing::InvokeOperation(arg).function_name();
@@ -169,7 +230,7 @@ MATCHER_P(IsInvokeOf, function_name,
 MATCHER_P(HasPayload, inner,
           "has a payload that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
   if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
     return false;
   }
   const auto payload = ::durable::testing::InvokeOperation(arg).payload();
