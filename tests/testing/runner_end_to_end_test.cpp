@@ -324,9 +324,10 @@ TEST(RunnerEndToEndTest, TimelineNamesTheOperations) {
   EXPECT_THAT(text, HasSubstr("Invocation 2 ["));
   EXPECT_THAT(text, HasSubstr("wait 2h"));
   EXPECT_THAT(text, HasSubstr("Status: SUCCEEDED"));
+  EXPECT_THAT(text, HasSubstr("Legend:"));
   std::ostringstream os;
   os << result;
-  EXPECT_EQ(os.str(), text);
+  EXPECT_EQ(os.str(), "SUCCEEDED result \"ok\"\n" + text);
 }
 
 TEST(RunnerEndToEndTest, ThousandStepsAndAWaitAreFast) {
