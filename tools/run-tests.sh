@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: set up the machine, build, and run every test with ctest
+# The whole test suite: set up the machine, build everything (the tests included), and run every
+# test with ctest
 # (unit, emulator, end-to-end, conformance and tool tests).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
