@@ -904,9 +904,9 @@ bool DurableRunner::advance_to_next_timer() {
   return true;
 }
 
-InvocationStatus DurableRunner::status() const {
+ExecutionStatus DurableRunner::status() const {
   impl_->require_started();
-  return to_invocation_status(impl_->describe(impl_->current_arn).status);
+  return impl_->describe(impl_->current_arn).status;
 }
 
 TestResult DurableRunner::result() const {

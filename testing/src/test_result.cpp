@@ -65,8 +65,8 @@ TestResult::TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> ser
 }
 
 const std::string& TestResult::execution_arn() const { return state_->snapshot.execution_arn; }
-InvocationStatus TestResult::status() const {
-  return to_invocation_status(state_->snapshot.status);
+ExecutionStatus TestResult::status() const {
+  return state_->snapshot.status;
 }
 ExecutionStatus TestResult::execution_status() const { return state_->snapshot.status; }
 

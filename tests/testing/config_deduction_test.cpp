@@ -53,7 +53,7 @@ TEST(ConfigDeductionTest, OneUntypedInvokeConfigServesEveryPayload) {
   });
   runner.register_function("echo", echo);
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), (Json{{"a", {{"n", 1}}},
                                    {"b", "literal"},
                                    {"c", "text"},
@@ -80,7 +80,7 @@ TEST(ConfigDeductionTest, BracedJsonPayload) {
   });
   runner.register_function("validate-order", echo);
   const auto result = runner.run({{"order_id", "o-9"}});
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result()["first"], (Json{{"order_id", "o-9"}}));
   EXPECT_EQ(result.result()["second"], (Json{{"order_id", "o-9"}, {"retry", true}}));
   EXPECT_EQ(result.result()["third"], true);
@@ -103,7 +103,7 @@ TEST(ConfigDeductionTest, ReusedConfigWithAResultSerDesOfAnotherTypeIsRejected) 
   });
   runner.register_function("echo", echo);
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_NE(result.result().get<std::string>().find("serdes_result"), std::string::npos)
       << result.result();
   EXPECT_TRUE(result.operations(OperationType::ChainedInvoke).empty());

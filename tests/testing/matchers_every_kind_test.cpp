@@ -37,7 +37,7 @@ TestResult run_every_kind() {
   runner.fail_function("reject", "Rejected", "not today");
   runner.on_callback("approval").succeed({{"yes", true}});
   auto result = runner.run(Json::object());
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   return result;
 }
 

@@ -32,7 +32,7 @@ TEST(PrintTest, SdkEnumsPrintTheirWireNames) {
 }
 
 TEST(PrintTest, HarnessEnumsPrintTheirNames) {
-  EXPECT_EQ(PrintToString(InvocationStatus::TimedOut), "TIMED_OUT");
+  EXPECT_EQ(PrintToString(ExecutionStatus::TimedOut), "TIMED_OUT");
 }
 
 TEST(PrintTest, StreamingAnEnumNeedsNoUsing) {

@@ -87,7 +87,7 @@ struct ExploredPoint {
   bool fired = false;        // the fault hit a checkpoint (false only past the last one)
   bool interrupted = false;  // an at-most-once step recorded StepInterruptedError
   bool violated = false;
-  std::optional<InvocationStatus> status;  // unset when the run did not finish
+  std::optional<ExecutionStatus> status;  // unset when the run did not finish
   std::size_t invocations = 0;
 };
 

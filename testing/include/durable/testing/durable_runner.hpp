@@ -3,7 +3,7 @@
 //
 //   durable::testing::DurableRunner runner(my_handler, {.function_name = "orders"});
 //   auto result = runner.run({{"order_id", "o-1"}});
-//   EXPECT_EQ(result.status(), durable::testing::InvocationStatus::Succeeded);
+//   EXPECT_EQ(result.status(), durable::testing::ExecutionStatus::Succeeded);
 //   EXPECT_EQ(result.get_step("charge").attempts(), 1);
 //
 // The handler runs exactly as on Lambda: the emulator invokes it with the invocation envelope,
@@ -197,7 +197,7 @@ class DurableRunner {
   // run: call run_until_idle()). Returns false when no timer is armed.
   bool advance_to_next_timer();
   // Status of the current execution. Throws RunnerError when nothing was started.
-  InvocationStatus status() const;
+  ExecutionStatus status() const;
   // A snapshot of the current execution as it is now, terminal or not.
   TestResult result() const;
   // A snapshot of any execution of this runner's emulator (e.g. one started by a chained invoke

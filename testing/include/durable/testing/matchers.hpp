@@ -2,7 +2,7 @@
 //
 //   EXPECT_THAT(result.result(), JsonEq({{"status", "completed"}}));
 //   EXPECT_THAT(result.get_step("charge"), HasStatus(durable::OperationStatus::Succeeded));
-//   EXPECT_THAT(result, HasStatus(durable::testing::InvocationStatus::Succeeded));
+//   EXPECT_THAT(result, HasStatus(durable::testing::ExecutionStatus::Succeeded));
 //   EXPECT_THAT(result.operations(), Contains(HasName("charge")));
 //   EXPECT_THAT(result.get_step("charge"), HasResult(JsonEq(42)));
 //   EXPECT_THAT(result.operations(OperationType::ChainedInvoke),
@@ -74,7 +74,7 @@ bool has_outcome(const T& arg, bool succeeded) {
     return status == (succeeded ? ::durable::OperationStatus::Succeeded
                                 : ::durable::OperationStatus::Failed);
   } else {
-    return status == (succeeded ? InvocationStatus::Succeeded : InvocationStatus::Failed);
+    return status == (succeeded ? ExecutionStatus::Succeeded : ExecutionStatus::Failed);
   }
 }
 
@@ -147,7 +147,7 @@ inline auto JsonEq(::durable::Json::initializer_list_t expected) {
 }
 
 // Matches anything with a status() member: operations (durable::OperationStatus) and
-// TestResult (durable::testing::InvocationStatus).
+// TestResult (durable::testing::ExecutionStatus).
 MATCHER_P(HasStatus, expected,
           std::string(negation ? "does not have status " : "has status ") +
               std::string(to_string(expected))) {
@@ -198,7 +198,7 @@ MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::
 }
 
 // Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
-// InvocationStatus::Succeeded for a TestResult.
+// ExecutionStatus::Succeeded for a TestResult.
 MATCHER(Succeeded, negation ? "did not succeed" : "succeeded") {
   if (::durable::testing::detail::has_outcome(arg, true)) return true;
   *result_listener << "whose status is " << to_string(arg.status());

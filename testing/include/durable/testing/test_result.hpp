@@ -50,7 +50,7 @@ class TestResult {
   TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> service);
 
   const std::string& execution_arn() const;
-  InvocationStatus status() const;
+  ExecutionStatus status() const;
   ExecutionStatus execution_status() const;
 
   // The execution's result decoded from JSON (null when the handler returned nothing or the
