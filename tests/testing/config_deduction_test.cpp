@@ -15,10 +15,6 @@ struct Order {
   int quantity = 0;
 };
 void to_json(Json& j, const Order& o) { j = Json{{"id", o.id}, {"quantity", o.quantity}}; }
-void from_json(const Json& j, Order& o) {
-  o.id = j.at("id").get<std::string>();
-  o.quantity = j.at("quantity").get<int>();
-}
 
 struct Verdict {
   bool valid = false;

@@ -191,9 +191,12 @@ MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::
   }
   ::testing::StringMatchResultListener inner_listener;
   const bool matched = ::testing::ExplainMatchResult(inner, *value, &inner_listener);
-  *result_listener << "whose result is "
-                   << value->dump(-1, ' ', false, ::durable::Json::error_handler_t::replace);
-  if (!inner_listener.str().empty()) *result_listener << ", " << inner_listener.str();
+  if (inner_listener.str().empty()) {
+    *result_listener << "whose result is "
+                     << value->dump(-1, ' ', false, ::durable::Json::error_handler_t::replace);
+  } else {
+    *result_listener << inner_listener.str();
+  }
   return matched;
 }
 
