@@ -10,10 +10,20 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
   list(APPEND DURABLE_WARNINGS -Wno-restrict)
 endif()
 
-# durable_cc_library(NAME <name> SRCS ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...] [INCLUDE_DIR dir])
+# durable_cc_library(NAME <name> SRCS ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...] [INCLUDE_DIR dir]
+#                    [COMPONENT component])
 # Creates library durable_<name> with alias durable::<name>; public headers come from INCLUDE_DIR.
+# It is installed in the package component COMPONENT (default: its name; durable::model is part of
+# `sdk`), whose export set durable_<component>Targets find_package(durable COMPONENTS ...) loads.
 function(durable_cc_library)
-  cmake_parse_arguments(A "" "NAME;INCLUDE_DIR" "SRCS;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "NAME;INCLUDE_DIR;COMPONENT" "SRCS;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  if(NOT A_COMPONENT)
+    set(A_COMPONENT ${A_NAME})
+    if(A_NAME STREQUAL "model")
+      set(A_COMPONENT sdk)
+    endif()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY DURABLE_EXPORT_COMPONENTS ${A_COMPONENT})
   set(target durable_${A_NAME})
   add_library(${target} ${A_SRCS})
   add_library(durable::${A_NAME} ALIAS ${target})
@@ -29,7 +39,7 @@ function(durable_cc_library)
   endif()
   target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(${target} PUBLIC ${A_PUBLIC_DEPS} PRIVATE ${A_PRIVATE_DEPS})
-  install(TARGETS ${target} EXPORT durableTargets
+  install(TARGETS ${target} EXPORT durable_${A_COMPONENT}Targets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 endfunction()
 

@@ -51,7 +51,7 @@ std::string describe_outcome(const TestResult& r) {
 std::vector<std::string> judge(const TestResult& clean, const TestResult& run) {
   std::vector<std::string> problems;
   bool same_outcome = run.status() == clean.status();
-  if (same_outcome && clean.status() == InvocationStatus::Succeeded) {
+  if (same_outcome && clean.status() == ExecutionStatus::Succeeded) {
     same_outcome = run.result() == clean.result();
   } else if (same_outcome && clean.error() && run.error()) {
     same_outcome = clean.error()->error_type == run.error()->error_type;

@@ -24,6 +24,15 @@
 namespace durable::testing {
 namespace {
 
+const char* strictness_name(MockStrictness strictness) {
+  switch (strictness) {
+    case MockStrictness::Strict: return "strict";
+    case MockStrictness::Nice: return "nice";
+    case MockStrictness::Naggy: return "naggy";
+  }
+  return "?";
+}
+
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
 
@@ -134,7 +143,11 @@ struct DurableRunner::Impl {
   std::mutex observe_mu;
   std::map<std::string, FunctionEntry> functions;
   // unique_ptr: mocks are handed out by reference and must never move.
-  std::map<std::string, std::unique_ptr<FunctionMock>> mocks;
+  struct MockSlot {
+    std::shared_ptr<FunctionMock> mock;
+    MockStrictness strictness = MockStrictness::Naggy;
+  };
+  std::map<std::string, MockSlot> mocks;
   // deque: rules are handed out by reference and must never move.
   std::deque<CallbackRule> callback_rules;
   std::vector<FaultSpec> faults;
@@ -686,11 +699,30 @@ void DurableRunner::register_raw_function(const std::string& name, RawPlainHandl
   impl_->set_plain(name, detail::adapt_raw(name, std::move(fn)));
 }
 
-FunctionMock& DurableRunner::mock_function(const std::string& name) {
+FunctionMock& DurableRunner::mock_function(const std::string& name, MockStrictness strictness) {
   impl_->check_target_name(name, "mock_function");
   auto& slot = impl_->mocks[name];
-  if (!slot) slot = std::make_unique<FunctionMock>();
-  FunctionMock* mock = slot.get();
+  if (!slot.mock) {
+    // shared_ptr keeps the deleter of the wrapper type: StrictMock/NiceMock unregister themselves
+    // from gmock in their own destructors.
+    switch (strictness) {
+      case MockStrictness::Strict:
+        slot.mock = std::make_shared<::testing::StrictMock<FunctionMock>>();
+        break;
+      case MockStrictness::Nice:
+        slot.mock = std::make_shared<::testing::NiceMock<FunctionMock>>();
+        break;
+      case MockStrictness::Naggy:
+        slot.mock = std::make_shared<FunctionMock>();
+        break;
+    }
+    slot.strictness = strictness;
+  } else if (slot.strictness != strictness) {
+    throw std::logic_error("mock_function(\"" + name + "\"): the mock was made " +
+                           std::string(strictness_name(slot.strictness)) + ", not " +
+                           std::string(strictness_name(strictness)));
+  }
+  FunctionMock* mock = slot.mock.get();
   impl_->set_plain(name, detail::adapt_json(name, [mock](const Json& payload) {
                      return mock->Call(payload);
                    }));
@@ -872,9 +904,9 @@ bool DurableRunner::advance_to_next_timer() {
   return true;
 }
 
-InvocationStatus DurableRunner::status() const {
+ExecutionStatus DurableRunner::status() const {
   impl_->require_started();
-  return to_invocation_status(impl_->describe(impl_->current_arn).status);
+  return impl_->describe(impl_->current_arn).status;
 }
 
 TestResult DurableRunner::result() const {

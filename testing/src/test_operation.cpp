@@ -1,6 +1,7 @@
 #include "durable/testing/test_operation.hpp"
 
 #include <cmath>
+#include <ostream>
 #include <string>
 
 namespace durable::testing {
@@ -206,6 +207,18 @@ Json InvokeOperation::result_json() const { return parse_payload(result_payload(
 
 std::optional<ErrorObject> InvokeOperation::error() const {
   return op().chained_invoke_details ? op().chained_invoke_details->error : std::nullopt;
+}
+
+std::ostream& operator<<(std::ostream& os, const TestOperation& op) {
+  os << op.type() << ' ';
+  if (op.name().empty()) {
+    os << '-';
+  } else {
+    os << Json(op.name()).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  os << ' ' << op.status() << " (id " << op.id() << ')';
+  if (const auto error = op.error()) os << ' ' << *error;
+  return os;
 }
 
 }  // namespace durable::testing

@@ -73,8 +73,8 @@ TestResult::TestResult(Snapshot snapshot, std::vector<Event> history)
 }
 
 const std::string& TestResult::execution_arn() const { return state_->snapshot.execution_arn; }
-InvocationStatus TestResult::status() const {
-  return to_invocation_status(state_->snapshot.status);
+ExecutionStatus TestResult::status() const {
+  return state_->snapshot.status;
 }
 ExecutionStatus TestResult::execution_status() const { return state_->snapshot.status; }
 
@@ -252,7 +252,10 @@ std::string TestResult::timeline() const {
 }
 
 std::ostream& operator<<(std::ostream& os, const TestResult& result) {
-  return os << result.timeline();
+  os << result.status();
+  if (const auto& payload = result.result_payload()) os << " result " << *payload;
+  if (const auto error = result.error()) os << " error " << *error;
+  return os << "\n" << result.timeline();
 }
 
 }  // namespace durable::testing

@@ -1,5 +1,6 @@
 #include "timeline.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -65,10 +66,17 @@ std::string truncated(std::string text, std::size_t max) {
 
 class Renderer {
  public:
-  Renderer(const TestResult::Snapshot& snapshot, std::ostringstream& out)
+  Renderer(const TestResult::Snapshot& snapshot, const std::vector<Event>& history,
+           std::ostringstream& out)
       : snapshot_(snapshot), out_(out) {
     for (const auto& record : snapshot.invocations) by_request_.emplace(record.request_id, &record);
+    // Names are printed in full; the column is as wide as the longest, so the statuses align.
+    for (const auto& e : history) {
+      if (e.name) name_width_ = std::max(name_width_, quoted(*e.name).size());
+    }
   }
+
+  static std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
   std::string offset(Timestamp t) const {
     return format_offset(std::chrono::duration_cast<milliseconds>(t - snapshot_.start_timestamp));
@@ -103,11 +111,14 @@ class Renderer {
                  ")";
       }
     }
-    std::string name = e.name ? "\"" + *e.name + "\"" : std::string("-");
-    char head[160];
-    std::snprintf(head, sizeof head, "  %s %-12s %-15s %-24s %-10s", marker,
-                  offset(e.event_timestamp).c_str(), m.type, truncated(name, 24).c_str(), m.status);
-    std::string line = head + extra;
+    std::string name = e.name ? quoted(*e.name) : std::string("-");
+    name.resize(std::max(name.size(), name_width_), ' ');
+    char head[64];
+    std::snprintf(head, sizeof head, "  %s %-12s %-15s ", marker, offset(e.event_timestamp).c_str(),
+                  m.type);
+    char status[16];
+    std::snprintf(status, sizeof status, " %-10s", m.status);
+    std::string line = head + name + status + extra;
     line.erase(line.find_last_not_of(' ') + 1);
     out_ << line << "\n";
   }
@@ -145,6 +156,7 @@ class Renderer {
   std::ostringstream& out_;
   std::map<std::string, const InvocationRecord*> by_request_;
   std::map<std::string, Timestamp> started_;
+  std::size_t name_width_ = 24;
 };
 
 }  // namespace
@@ -197,7 +209,7 @@ std::string format_duration(milliseconds duration) {
 std::string render_timeline(const TestResult::Snapshot& snapshot,
                             const std::vector<Event>& history) {
   std::ostringstream out;
-  Renderer renderer(snapshot, out);
+  Renderer renderer(snapshot, history, out);
   out << "Execution " << snapshot.execution_arn << "\n";
 
   // Events accumulate until the InvocationCompleted that closes them, so that the invocation's
@@ -250,6 +262,7 @@ std::string render_timeline(const TestResult::Snapshot& snapshot,
   out << ", " << snapshot.invocations.size() << " invocation(s)\n";
   if (snapshot.result) out << "Result: " << truncated(*snapshot.result, 400) << "\n";
   if (snapshot.error) out << "Error: " << describe_error(snapshot.error) << "\n";
+  out << kTimelineLegend;
   return out.str();
 }
 

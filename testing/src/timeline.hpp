@@ -9,6 +9,16 @@
 
 namespace durable::testing::detail {
 
+// The last lines of every timeline: what its markers and columns mean.
+inline constexpr const char* kTimelineLegend =
+    "Legend:\n"
+    "  +offset  virtual time since the execution started\n"
+    "  (blank)  an event the invocation above produced with a checkpoint\n"
+    "  ~        an event the service produced between invocations (timer fired, callback\n"
+    "           answered, invoked function ended)\n"
+    "  =        the execution's end\n"
+    "  columns: marker, offset, operation type, name (- if unnamed), status, details\n";
+
 // `history` is the execution's full event list in EventId order; `snapshot` supplies the
 // outcome and the harness's own invocation records (output status, by request id).
 std::string render_timeline(const TestResult::Snapshot& snapshot, const std::vector<Event>& history);

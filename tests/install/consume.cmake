@@ -1,10 +1,20 @@
 # Run with cmake -P: installs DURABLE_BUILD_DIR into WORK_DIR/prefix, builds the consumer project
 # against it and runs it. Fails with the step's output when any step fails.
+#   CONSUMER_ARGS     extra arguments of the consumer's configure step (a ;-list)
+#   EXECUTABLE        the consumer's program (default durable_consumer)
+#   EXPECT_OUTPUT     regex its output must match (default "consumer: SUCCEEDED 42")
+#   EXPECT_CONFIGURE_ERROR  when set, the configure step must fail with output matching this regex
 foreach(var DURABLE_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR CXX_COMPILER)
   if(NOT ${var})
     message(FATAL_ERROR "consume.cmake needs -D${var}=...")
   endif()
 endforeach()
+if(NOT EXECUTABLE)
+  set(EXECUTABLE durable_consumer)
+endif()
+if(NOT EXPECT_OUTPUT)
+  set(EXPECT_OUTPUT "consumer: SUCCEEDED 42")
+endif()
 
 function(run_step what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -17,11 +27,23 @@ endfunction()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 run_step("install" ${CMAKE_COMMAND} --install "${DURABLE_BUILD_DIR}" --prefix "${WORK_DIR}/prefix")
-run_step("configure consumer" ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/build"
-         -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-         -DCMAKE_BUILD_TYPE=Release)
+set(configure ${CMAKE_COMMAND} -S "${CONSUMER_SOURCE_DIR}" -B "${WORK_DIR}/build"
+    -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
+    -DCMAKE_BUILD_TYPE=Release ${CONSUMER_ARGS})
+if(EXPECT_CONFIGURE_ERROR)
+  execute_process(COMMAND ${configure} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "configuring the consumer should have failed:\n${out}\n${err}")
+  endif()
+  if(NOT "${out}${err}" MATCHES "${EXPECT_CONFIGURE_ERROR}")
+    message(FATAL_ERROR "the configure error does not say \"${EXPECT_CONFIGURE_ERROR}\":\n${out}\n${err}")
+  endif()
+  message(STATUS "configure consumer failed as expected")
+  return()
+endif()
+run_step("configure consumer" ${configure})
 run_step("build consumer" ${CMAKE_COMMAND} --build "${WORK_DIR}/build")
-run_step("run consumer" "${WORK_DIR}/build/durable_consumer")
-if(NOT step_output MATCHES "consumer: SUCCEEDED 42")
+run_step("run consumer" "${WORK_DIR}/build/${EXECUTABLE}")
+if(NOT step_output MATCHES "${EXPECT_OUTPUT}")
   message(FATAL_ERROR "the consumer printed:\n${step_output}")
 endif()

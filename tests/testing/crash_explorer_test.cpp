@@ -39,12 +39,12 @@ TEST(CrashExplorer, OrderWorkflowSurvivesEveryFaultAtEveryCheckpoint) {
 
   EXPECT_TRUE(report);
   ASSERT_TRUE(report.clean.has_value());
-  EXPECT_EQ(report.clean->status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(report.clean->status(), ExecutionStatus::Succeeded);
   EXPECT_GE(report.clean_checkpoints, 2u);
   EXPECT_EQ(report.points.size(), report.clean_checkpoints * all_crash_faults().size());
   for (const auto& p : report.points) {
     EXPECT_TRUE(p.fired) << p.checkpoint << " " << to_string(p.fault);
-    EXPECT_EQ(p.status, InvocationStatus::Succeeded);
+    EXPECT_EQ(p.status, ExecutionStatus::Succeeded);
     // A lost invocation may coincide with one the clean run makes anyway (an invoke's answer).
     EXPECT_GE(p.invocations, report.clean->invocation_count());
   }

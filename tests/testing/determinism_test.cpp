@@ -48,7 +48,7 @@ TEST(DeterminismChecker, OrderWorkflowReplaysEveryInvocationBoundary) {
   EXPECT_EQ(report.prefixes_checked, 3u);
   EXPECT_GE(report.checkpoints, 2u);
   ASSERT_TRUE(report.recorded.has_value());
-  EXPECT_EQ(report.recorded->status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(report.recorded->status(), ExecutionStatus::Succeeded);
   EXPECT_THAT(report.to_string(), StartsWith("deterministic: 3 replayed prefixes"));
 }
 
@@ -89,7 +89,7 @@ TEST(DeterminismChecker, RunnerKeepsItsOwnRegistrationAfterwards) {
   // The runner's own wrapper (log capture, observations) is back: a plain run records logs
   // and invoke observations again.
   const auto result = runner.run(kOrder);
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(result.observations().invoke_starts.size(), 2u);
 }
 

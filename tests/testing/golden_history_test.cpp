@@ -218,7 +218,7 @@ TEST(GoldenHistory, CallbackIdsBecomePlaceholdersEvenInsidePayloads) {
     return runner.run();
   };
   const auto first = run_once();
-  ASSERT_EQ(first.status(), InvocationStatus::Succeeded) << first;
+  ASSERT_EQ(first.status(), ExecutionStatus::Succeeded) << first;
   const std::string callback_id = first.get_callback("approval").callback_id();
   const std::string yaml = golden_history_yaml(first);
   EXPECT_THAT(yaml, HasSubstr("CallbackId: \"${CALLBACK1}\""));

@@ -53,8 +53,8 @@ TEST(MatchersTest, HasStatusOnOperationsAndResults) {
   const auto r = two_steps();
   EXPECT_THAT(r.get_step("first"), HasStatus(OperationStatus::Succeeded));
   EXPECT_THAT(r.operation("second"), Not(HasStatus(OperationStatus::Succeeded)));
-  EXPECT_THAT(r, HasStatus(InvocationStatus::Succeeded));
-  EXPECT_THAT(r, Not(HasStatus(InvocationStatus::Failed)));
+  EXPECT_THAT(r, HasStatus(ExecutionStatus::Succeeded));
+  EXPECT_THAT(r, Not(HasStatus(ExecutionStatus::Failed)));
   EXPECT_THAT(r.operations(), Contains(HasStatus(OperationStatus::Started)));
 
   const ::testing::Matcher<TestOperation> m = HasStatus(OperationStatus::Failed);

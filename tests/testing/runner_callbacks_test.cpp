@@ -182,7 +182,7 @@ TEST(CallbackStepByStepTest, WaitForCallbackThenSendSuccess) {
   runner.start();
   const std::string id = runner.wait_for_callback("approval");
   EXPECT_FALSE(id.empty());
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);
   EXPECT_EQ(runner.wait_for_callback("approval"), id);  // still the open one
   runner.send_callback_success(id, {{"approved", "yes"}});
   const auto result = runner.wait_for_result();

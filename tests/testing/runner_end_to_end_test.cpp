@@ -21,7 +21,7 @@ TEST(RunnerEndToEndTest, SingleStepSucceeds) {
     return Json{{"doubled", doubled}};
   });
   const auto result = runner.run({{"n", 21}});
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_THAT(result.result(), JsonEq(Json{{"doubled", 42}}));
   EXPECT_EQ(result.invocation_count(), 1u);
   const auto steps = result.operations(OperationType::Step);
@@ -45,7 +45,7 @@ TEST(RunnerEndToEndTest, CountsTheCheckpointRequestsOfEachInvocation) {
         "child");
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   ASSERT_EQ(result.invocation_count(), 2u);
   EXPECT_EQ(result.invocations()[0].checkpoint_requests, 3u);
   EXPECT_EQ(result.invocations()[1].checkpoint_requests, 2u);
@@ -64,7 +64,7 @@ TEST(RunnerEndToEndTest, NamedStepsRunOnceEachInOrder) {
     return receipt;
   }, {.function_name = "orders"});
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), "u-1:100");
   // The wait splits the execution into two invocations; replay never re-runs finished steps.
   EXPECT_EQ(result.invocation_count(), 2u);
@@ -94,7 +94,7 @@ TEST(RunnerEndToEndTest, StepFailingOnceIsRetriedInASecondInvocation) {
         "flaky", {.retry_strategy = retry_presets::fixed(Duration::from_seconds(7))});
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), 2);
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(result.invocation_count(), 2u);
@@ -129,7 +129,7 @@ TEST(RunnerEndToEndTest, OneYearWaitFinishesAtOnce) {
   const auto wall_start = std::chrono::steady_clock::now();
   const auto result = runner.run();
   const auto wall = std::chrono::steady_clock::now() - wall_start;
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), "awake");
   EXPECT_LT(wall, std::chrono::seconds(5));
   const auto wait = result.get_wait("a-year");
@@ -155,7 +155,7 @@ TEST(RunnerEndToEndTest, ChildContextsWithNestedSteps) {
     return a;
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), 11);
   const auto outer = result.get_child_context("outer");
   EXPECT_EQ(outer.result<int>(), 11);
@@ -179,7 +179,7 @@ TEST(RunnerEndToEndTest, FailingHandlerEndsFailedWithItsError) {
     throw std::invalid_argument("order total must be positive");
   });
   const auto result = runner.run();
-  EXPECT_EQ(result.status(), InvocationStatus::Failed);
+  EXPECT_EQ(result.status(), ExecutionStatus::Failed);
   ASSERT_TRUE(result.error().has_value()) << result;
   EXPECT_EQ(result.error()->error_message, "order total must be positive");
   EXPECT_FALSE(result.error()->error_type.value_or("").empty());
@@ -198,7 +198,7 @@ TEST(RunnerEndToEndTest, LookupsByNameOccurrenceTypeStatusAndId) {
     return nullptr;
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), nullptr);
   EXPECT_EQ(result.get_step("same", 0).result<int>(), 1);
   EXPECT_EQ(result.get_step("same", 1).result<int>(), 2);
@@ -235,7 +235,7 @@ TEST(RunnerEndToEndTest, LargeChildResultIsRebuiltThroughReplayChildren) {
                 {"suffix", big.substr(big.size() - 4)}};
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.invocation_count(), 2u);
   EXPECT_THAT(result.result(), JsonEq(Json{{"size", 300 * 1024 + 4},
                                            {"same_as_first_run", true},
@@ -260,7 +260,7 @@ TEST(RunnerEndToEndTest, InitialStateIsPagedWithSmallPages) {
       },
       {.initial_state_page_size = 2});
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), 121);
   // Every step body ran once: the second invocation saw all of them through the pages.
   EXPECT_EQ(body_runs.load(), 8);
@@ -276,7 +276,7 @@ TEST(RunnerEndToEndTest, LogLinesAreCapturedPerExecutionWithRequestIds) {
     return 0;
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   const auto entries = result.log_entries();
   std::vector<std::string> messages;
   for (const auto& e : entries) messages.push_back(e.value("message", ""));
@@ -324,9 +324,10 @@ TEST(RunnerEndToEndTest, TimelineNamesTheOperations) {
   EXPECT_THAT(text, HasSubstr("Invocation 2 ["));
   EXPECT_THAT(text, HasSubstr("wait 2h"));
   EXPECT_THAT(text, HasSubstr("Status: SUCCEEDED"));
+  EXPECT_THAT(text, HasSubstr("Legend:"));
   std::ostringstream os;
   os << result;
-  EXPECT_EQ(os.str(), text);
+  EXPECT_EQ(os.str(), "SUCCEEDED result \"ok\"\n" + text);
 }
 
 TEST(RunnerEndToEndTest, ThousandStepsAndAWaitAreFast) {
@@ -341,7 +342,7 @@ TEST(RunnerEndToEndTest, ThousandStepsAndAWaitAreFast) {
   const auto start = std::chrono::steady_clock::now();
   const auto result = runner.run();
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(result.result(), 499500);
   EXPECT_EQ(result.operation_count(), 1002u);
   // The release benchmark must stay under 50 ms; a Debug or sanitizer build gets headroom.
@@ -412,7 +413,7 @@ TEST(RunnerEndToEndTest, ChainedInvokeRunsARegisteredDurableFunction) {
     }, "check");
   });
   const auto result = runner.run({{"order", "o-7"}});
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_THAT(result.result(), JsonEq(Json{{"valid", true}, {"checked", "o-7"}}));
   const auto invoke = result.get_invoke("validate");
   EXPECT_THAT(invoke, HasStatus(OperationStatus::Succeeded));
@@ -428,7 +429,7 @@ TEST(RunnerEndToEndTest, ChainedInvokeRunsARegisteredDurableFunction) {
   }
   ASSERT_FALSE(target_arn.empty()) << result;
   const auto target = runner.result(target_arn);
-  EXPECT_EQ(target.status(), InvocationStatus::Succeeded) << target;
+  EXPECT_EQ(target.status(), ExecutionStatus::Succeeded) << target;
   EXPECT_EQ(target.invocation_count(), 2u);
   EXPECT_EQ(target.get_wait("think").duration_seconds(), 300);
   EXPECT_EQ(target.invocations()[0].function_name, "validate-order");
@@ -447,7 +448,7 @@ TEST(RunnerEndToEndTest, ChainedInvokeOfAnUnknownFunctionFailsTheInvoke) {
       },
       {.fail_on_unregistered_function = false});
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result(), "ResourceNotFoundException");
   EXPECT_THAT(result.get_invoke("call-missing"), HasStatus(OperationStatus::Failed));
   EXPECT_THAT(result.get_invoke("call-missing").error()->error_message.value_or(""),

@@ -69,7 +69,7 @@ TEST(InvokeDocumentationTest, RunAndCheckStatusAndResult) {
   EXPECT_CALL(payment, Call(_)).WillOnce(Return(Json{{"transaction_id", "t-1"}}));
   const auto result =
       runner.run({{"order_id", "order-123"}, {"amount", 100.0}}, {.timeout = std::chrono::seconds(30)});
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result()["status"], "completed");
   EXPECT_EQ(result.result()["transaction_id"], "t-1");
 }
@@ -80,7 +80,7 @@ TEST(InvokeDocumentationTest, FindInvokeOperationsByTypeAndByName) {
   runner.register_function("process-payment",
                            [](const Json&) { return Json{{"transaction_id", "t-2"}}; });
   const auto result = runner.run({{"order_id", "order-123"}, {"amount", 5}});
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   const auto invokes = result.operations(OperationType::ChainedInvoke);
   ASSERT_EQ(invokes.size(), 2u);
   EXPECT_THAT(invokes, ElementsAre(AllOf(IsInvokeOf("validate-order"), HasName("validate_order"),
@@ -102,7 +102,7 @@ TEST(InvokeDocumentationTest, ErrorHandlingWithAMockedFunction) {
   EXPECT_CALL(runner.mock_function("risky-function"), Call(_))
       .WillOnce(Throw(std::runtime_error("database unavailable")));
   const auto result = runner.run(Json::object(), {.timeout = std::chrono::seconds(30)});
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result()["status"], "failed");
   EXPECT_TRUE(result.result().contains("error"));
   EXPECT_EQ(result.result()["error"], "database unavailable");
@@ -119,7 +119,7 @@ TEST(InvokeDocumentationTest, TimeoutHandlingWithADelayedMock) {
       .WillRepeatedly(Return(Json{{"late", true}}));
   runner.delay_function("slow-function", std::chrono::minutes(1));
   const auto result = runner.run(Json::object(), {.timeout = std::chrono::seconds(60)});
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_EQ(result.result()["status"], "timeout");
   EXPECT_EQ(result.result()["type"], kInvokeTimeoutErrorType);
   EXPECT_THAT(result.get_invoke("slow"), HasStatus(OperationStatus::Stopped));

@@ -16,7 +16,7 @@ TEST(RunnerHistoryTest, EventIdsAreConsecutiveAndInvocationCompletedPrecedesTheE
     return "done";
   });
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   const auto& events = result.history();
   ASSERT_GE(events.size(), 9u);
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -76,7 +76,7 @@ TEST(RunnerHistoryTest, HistoryOfManyEventsSpansSeveralPages) {
     return 0;
   }, {.capture_logs = false});
   const auto result = runner.run();
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   // 1 start + 1200 step events + InvocationCompleted + end: more than one 1000-event page.
   ASSERT_EQ(result.history().size(), 1203u);
   EXPECT_EQ(result.history().back().event_id, 1203);

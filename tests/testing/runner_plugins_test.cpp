@@ -84,7 +84,7 @@ TEST(RunnerPlugins, RecordsAreCapturedInOrderWithTheSdkLines) {
       },
       options);
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   std::vector<std::string> order;
   for (const auto& entry : result.log_entries()) {
     order.push_back(entry.contains("hook") ? entry["hook"].get<std::string>()
@@ -108,7 +108,7 @@ TEST(RunnerPlugins, WaitAcrossInvocations) {
       },
       options);
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   const auto starts = records(result, "invocation-start");
   ASSERT_EQ(starts.size(), 2u);
   EXPECT_EQ(starts[0]["first"], true);
@@ -150,7 +150,7 @@ TEST(RunnerPlugins, ParallelBranchesNeverRunHooksConcurrently) {
       },
       options);
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(tracer->max_active.load(), 1);
   // Three waits, each ending once; a pending wait met on replay starts again as replayed.
   int wait_ends = 0;
@@ -174,7 +174,7 @@ TEST(RunnerPlugins, OtherDurableFunctionsRunWithoutThePlugins) {
       options);
   runner.register_durable_function("helper", [](const Json& e, DurableContext&) { return e; });
   const auto result = runner.run(Json::object());
-  ASSERT_EQ(result.status(), InvocationStatus::Succeeded);
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(records(result, "invocation-start").size(), 2u)
       << "two invocations of the handler under test (before and after the invoke)";
 }

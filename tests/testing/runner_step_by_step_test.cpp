@@ -21,29 +21,29 @@ TEST(RunnerStepByStepTest, StartRunUntilIdleAdvanceClockComplete) {
   const auto arn = runner.start({{"tag", "t-9"}});
   EXPECT_FALSE(arn.empty());
   EXPECT_EQ(runner.execution_arn(), arn);
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);
 
   EXPECT_EQ(runner.run_until_idle(), 1u);
   EXPECT_EQ(runner.run_until_idle(), 0u);  // nothing ready until the timer fires
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);
   const auto pending = runner.result();
-  EXPECT_EQ(pending.status(), InvocationStatus::Running);
+  EXPECT_EQ(pending.status(), ExecutionStatus::Running);
   EXPECT_THAT(pending.get_wait("ten-minutes"), HasStatus(OperationStatus::Started));
   EXPECT_THAT(pending.get_step("before"), HasStatus(OperationStatus::Succeeded));
   EXPECT_FALSE(pending.find_operation("after").has_value());
 
   // Not far enough: the wait still runs.
   runner.advance_clock(std::chrono::minutes(9));
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);
   EXPECT_EQ(runner.result().invocation_count(), 1u);
 
   runner.advance_clock(std::chrono::minutes(1));
-  EXPECT_EQ(runner.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Succeeded);
   const auto done = runner.result();
   EXPECT_EQ(done.result(), "t-9");
   EXPECT_EQ(done.invocation_count(), 2u);
   // The snapshot taken earlier is unchanged.
-  EXPECT_EQ(pending.status(), InvocationStatus::Running);
+  EXPECT_EQ(pending.status(), ExecutionStatus::Running);
 }
 
 TEST(RunnerStepByStepTest, AdvanceToNextTimerThenRunUntilIdle) {
@@ -53,9 +53,9 @@ TEST(RunnerStepByStepTest, AdvanceToNextTimerThenRunUntilIdle) {
   const auto before = runner.virtual_clock()->now();
   EXPECT_TRUE(runner.advance_to_next_timer());
   EXPECT_EQ(runner.virtual_clock()->now() - before, std::chrono::minutes(10));
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);  // timer fired, invocation not yet run
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);  // timer fired, invocation not yet run
   EXPECT_EQ(runner.run_until_idle(), 1u);
-  EXPECT_EQ(runner.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Succeeded);
   EXPECT_FALSE(runner.advance_to_next_timer());
 }
 
@@ -72,7 +72,7 @@ TEST(RunnerStepByStepTest, WaitForResultFinishesAStartedExecution) {
   runner.start({{"tag", "x"}});
   runner.run_until_idle();
   const auto result = runner.wait_for_result();
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(result.result(), "x");
 }
 
@@ -84,7 +84,7 @@ TEST(RunnerStepByStepTest, AdvanceClockFiresTimersArmedInsideTheWindow) {
   });
   runner.start();
   runner.advance_clock(std::chrono::seconds(61));
-  EXPECT_EQ(runner.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(runner.result().invocation_count(), 3u);
 }
 
@@ -115,7 +115,7 @@ TEST(RunnerStepByStepTest, WallClockModeRunsShortWaitsForReal) {
       {.skip_time = false});
   const auto start = std::chrono::steady_clock::now();
   const auto result = runner.run();
-  EXPECT_EQ(result.status(), InvocationStatus::Succeeded) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
 }
 

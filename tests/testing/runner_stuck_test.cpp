@@ -60,7 +60,7 @@ TEST(RunnerStuckTest, CallbackNobodyCompletesIsReportedNotAwaited) {
   }
   EXPECT_LT(std::chrono::steady_clock::now() - wall_start, std::chrono::seconds(5));
   // The execution is left as it was, for inspection.
-  EXPECT_EQ(runner.status(), InvocationStatus::Running);
+  EXPECT_EQ(runner.status(), ExecutionStatus::Running);
   EXPECT_THAT(runner.result().get_callback("approval"), HasStatus(OperationStatus::Started));
 }
 
@@ -69,7 +69,7 @@ TEST(RunnerStuckTest, ExplicitExecutionTimeoutLetsTheExecutionTimeOut) {
                        {.function_name = "approvals"});
   runner.registry().register_durable_function("approvals", callback_forever(runner.service()));
   const auto result = runner.run({}, {.execution_timeout = std::chrono::hours(1)});
-  EXPECT_EQ(result.status(), InvocationStatus::TimedOut) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::TimedOut) << result;
   EXPECT_GE(*result.end_timestamp() - result.start_timestamp(), std::chrono::hours(1));
 }
 
@@ -99,7 +99,7 @@ TEST(RunnerStuckTest, PendingWithNothingPendingDoesNotHang) {
   // The service rejects the output, retries the invocation on its back-off and fails the
   // execution after five rejected invocations; the runner follows it there in virtual time.
   const auto result = runner.run({}, {.timeout = std::chrono::seconds(5)});
-  EXPECT_EQ(result.status(), InvocationStatus::Failed) << result;
+  EXPECT_EQ(result.status(), ExecutionStatus::Failed) << result;
   ASSERT_TRUE(result.error().has_value());
   EXPECT_THAT(result.error()->error_message.value_or(""),
               HasSubstr("Cannot return PENDING status with no pending operations."));

@@ -51,7 +51,7 @@ TestResult sample() {
 
 TEST(TestResultTest, StatusAndResult) {
   const auto r = sample();
-  EXPECT_EQ(r.status(), InvocationStatus::Succeeded);
+  EXPECT_EQ(r.status(), ExecutionStatus::Succeeded);
   EXPECT_EQ(r.result(), Json({{"ok", true}}));
   EXPECT_TRUE(r.result<Json>()["ok"].get<bool>());
   EXPECT_FALSE(r.error().has_value());
@@ -64,7 +64,7 @@ TEST(TestResultTest, MissingResultIsNull) {
   snap.error = ErrorObject{"E", "m", std::nullopt, std::nullopt};
   const TestResult r(std::move(snap), nullptr);
   EXPECT_TRUE(r.result().is_null());
-  EXPECT_EQ(r.status(), InvocationStatus::Failed);
+  EXPECT_EQ(r.status(), ExecutionStatus::Failed);
   EXPECT_EQ(r.error()->error_message, "m");
 }
 
@@ -193,15 +193,10 @@ TEST(TestResultTest, HistoryWithoutEmulatorIsAnError) {
   EXPECT_THROW((void)r.history(), std::logic_error);
 }
 
-TEST(InvocationStatusTest, MapsEveryExecutionStatus) {
-  EXPECT_EQ(to_invocation_status(ExecutionStatus::Running), InvocationStatus::Running);
-  EXPECT_EQ(to_invocation_status(ExecutionStatus::Succeeded), InvocationStatus::Succeeded);
-  EXPECT_EQ(to_invocation_status(ExecutionStatus::Failed), InvocationStatus::Failed);
-  EXPECT_EQ(to_invocation_status(ExecutionStatus::TimedOut), InvocationStatus::TimedOut);
-  EXPECT_EQ(to_invocation_status(ExecutionStatus::Stopped), InvocationStatus::Stopped);
-  EXPECT_EQ(to_string(InvocationStatus::TimedOut), "TIMED_OUT");
+TEST(ExecutionStatusTest, PrintsItsWireName) {
+  EXPECT_EQ(to_string(ExecutionStatus::TimedOut), "TIMED_OUT");
   std::ostringstream os;
-  os << InvocationStatus::Succeeded;
+  os << ExecutionStatus::Succeeded;
   EXPECT_EQ(os.str(), "SUCCEEDED");
 }
 

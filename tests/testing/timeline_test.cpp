@@ -101,5 +101,31 @@ TEST(TimelineRenderTest, EventsOfAnInvocationInFlight) {
   EXPECT_NE(text.find("Status: RUNNING, 0 invocation(s)"), std::string::npos) << text;
 }
 
+TEST(TimelineRenderTest, FullNamesAlignedAndALegend) {
+  TestResult::Snapshot snap;
+  snap.status = ExecutionStatus::Running;
+  const std::string long_name = "reserve every item of the order in the warehouse";
+  std::vector<Event> h;
+  h.push_back(ev(1, EventType::ExecutionStarted, 0, "exec"));
+  h.push_back(ev(2, EventType::StepStarted, 1, "s1", long_name));
+  h.push_back(ev(3, EventType::StepStarted, 2, "s2", "short"));
+  const auto text = render_timeline(snap, h);
+  SCOPED_TRACE(text);
+  EXPECT_NE(text.find("\"" + long_name + "\" STARTED"), std::string::npos);
+  // The status column lines up after the longest name.
+  const auto long_line = text.find(long_name);
+  const auto short_line = text.find("\"short\"");
+  ASSERT_NE(short_line, std::string::npos);
+  const auto column = [&](std::size_t at) {
+    const auto start = text.rfind('\n', at) + 1;
+    return text.find("STARTED", at) - start;
+  };
+  EXPECT_EQ(column(long_line), column(short_line));
+  EXPECT_NE(text.find("Legend:"), std::string::npos);
+  EXPECT_NE(text.find("~        an event the service produced between invocations"),
+            std::string::npos);
+  EXPECT_NE(text.find("=        the execution's end"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace durable::testing::detail

@@ -3,9 +3,30 @@
 #include <chrono>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "durable/testing.hpp"
-#include "order_workflow.hpp"
+#include "fulfil_order.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: durable-example [--help] [INPUT]\n"
+    "\n"
+    "Runs the example order workflow end to end against the in-process emulator of the durable\n"
+    "execution service, with virtual time, and prints its status, result and a timeline of its\n"
+    "operations. The workflow invokes the on-demand function \"fraud-check\" (which fails once;\n"
+    "the workflow catches the error and asks again), validates the order, reserves its items in a\n"
+    "child context, charges the payment (the gateway fails once and the step retries), waits two\n"
+    "days for the shipping window, ships, and invokes the durable function \"send-confirmation\".\n"
+    "\n"
+    "  INPUT   the order as JSON, e.g. '{\"order_id\":\"o-1\",\"amount\":42,\n"
+    "          \"items\":[{\"sku\":\"book\",\"quantity\":1}]}' (default: a sample order)\n"
+    "  --help  print this text and exit\n"
+    "\n"
+    "Exit status: 0 when the execution succeeded, 1 when it did not, 2 for bad arguments.\n";
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using durable::Json;
@@ -13,17 +34,32 @@ int main(int argc, char** argv) {
                 {"amount", 99.5},
                 {"items", Json::array({{{"sku", "book"}, {"quantity", 2}},
                                        {{"sku", "lamp"}, {"quantity", 1}}})}};
-  if (argc > 1) {
+  if (argc > 2) {
+    std::cerr << "durable-example: expected at most one argument\n\n" << kUsage;
+    return 2;
+  }
+  if (argc == 2) {
+    const std::string_view arg = argv[1];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg.starts_with("-")) {
+      std::cerr << "durable-example: unknown option " << arg << "\n\n" << kUsage;
+      return 2;
+    }
     try {
-      input = Json::parse(argv[1]);
+      input = Json::parse(arg);
     } catch (const Json::parse_error& e) {
       std::cerr << "durable-example: the input argument is not valid JSON: " << e.what() << "\n";
       return 2;
     }
   }
 
-  durable::testing::DurableRunner runner(durable::example::process_order,
+  durable::testing::DurableRunner runner(durable::example::fulfil_order,
                                          {.function_name = "process-order"});
+  runner.register_function("fraud-check", durable::example::make_fraud_check());
+  runner.register_durable_function("send-confirmation", durable::example::send_confirmation);
   auto started = std::chrono::steady_clock::now();
   durable::testing::TestResult result = runner.run(input);
   auto wall = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);

@@ -29,7 +29,7 @@ struct ParallelBranch {
   std::function<T(DurableContext&)> fn;
 };
 
-template <class T>
+template <class T = Json>
 struct ParallelConfig {
   // At most this many branches run at once; empty: all at once. 0 is a ValidationError.
   std::optional<std::size_t> max_concurrency{};
@@ -47,7 +47,7 @@ struct ParallelConfig {
   NestingType nesting_type = NestingType::Nested;
 };
 
-template <class T, class U>
+template <class T = Json, class U = Json>
 struct MapConfig {
   std::optional<std::size_t> max_concurrency{};
   // Default: no criterion, i.e. the first failure stops the batch.

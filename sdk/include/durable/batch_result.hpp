@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <ostream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -110,6 +111,40 @@ class BatchResult {
   std::vector<BatchItem<T>> all_;
   CompletionReason reason_ = CompletionReason::AllCompleted;
 };
+
+// Test-output printers: `#1 FAILED ErrorObject{...}` for an item; for a batch
+// `BatchResult{ALL_COMPLETED, [#0 SUCCEEDED 1, #1 FAILED ErrorObject{...}]}`. A result prints with
+// its own operator<< if it has one, else as compact JSON, else as "<value>".
+template <class T>
+std::ostream& operator<<(std::ostream& os, const BatchItem<T>& item) {
+  os << '#' << item.index << ' ' << item.status;
+  if (!item.name.empty()) os << " \"" << item.name << '"';
+  if (item.result) {
+    if constexpr (requires(std::ostream& out, const T& value) { out << value; }) {
+      if constexpr (std::is_same_v<T, Json>) {
+        os << ' ' << item.result->dump(-1, ' ', false, Json::error_handler_t::replace);
+      } else {
+        os << ' ' << *item.result;
+      }
+    } else if constexpr (requires(const T& value) { Json(value); }) {
+      os << ' ' << Json(*item.result).dump(-1, ' ', false, Json::error_handler_t::replace);
+    } else {
+      os << " <value>";
+    }
+  }
+  if (item.error) os << ' ' << *item.error;
+  return os;
+}
+template <class T>
+std::ostream& operator<<(std::ostream& os, const BatchResult<T>& batch) {
+  os << "BatchResult{" << batch.completion_reason() << ", [";
+  const char* separator = "";
+  for (const auto& item : batch.all()) {
+    os << separator << item;
+    separator = ", ";
+  }
+  return os << "]}";
+}
 
 template <class T>
   requires requires(const T& v, const Json& j) {

@@ -14,7 +14,9 @@
 
 namespace durable {
 
-template <class T>
+// T defaults to std::string, as create_callback's does, so a config written without a type fits
+// the call written without one.
+template <class T = std::string>
 struct CallbackConfig {
   // How long the external system has to complete the callback; zero: no limit. Otherwise at
   // least one second, sent as whole seconds (CallbackOptions.TimeoutSeconds). Expiry makes
@@ -28,7 +30,7 @@ struct CallbackConfig {
   std::shared_ptr<SerDes<T>> serdes{};
 };
 
-template <class T>
+template <class T = std::string>
 struct WaitForCallbackConfig {
   // As CallbackConfig::timeout / heartbeat_timeout, for the inner callback.
   Duration timeout{};

@@ -21,7 +21,7 @@ struct SummaryGenerator<void> {
 };
 }  // namespace detail
 
-template <class T>
+template <class T = Json>
 struct ChildConfig {
   // Empty: JsonSerDes<T>.
   std::shared_ptr<SerDes<T>> serdes{};

@@ -233,7 +233,7 @@ class DurableContext {
                          std::type_identity_t<ChildConfig<T>> config = {});
 
   // Calls the Lambda function `function_name` (a name, partial or full ARN, qualifier allowed)
-  // with `payload` and returns its result (SDK-SEMANTICS.md §3.3, DESIGN.md §4).
+  // with `payload` and returns its result.
   // Validation (ValidationError, before anything is checkpointed): function_name 1..256
   // characters; config.timeout at least one second; config.tenant_id 1..256 characters of
   // [a-zA-Z0-9._:/=+-@ ]; the operation name as for every operation. A payload the SerDes cannot
@@ -260,6 +260,28 @@ class DurableContext {
   template <class R = Json, class P>
   R invoke(const std::string& function_name, const P& payload, OperationName name = std::nullopt,
            std::type_identity_t<InvokeConfig<detail::invoke_payload_t<P>, R>> config = {});
+  // A braced JSON payload, sent as the Json it builds:
+  //   context.invoke("validate-order", {{"order_id", id}});
+  template <class R = Json>
+  R invoke(const std::string& function_name, Json::initializer_list_t payload,
+           OperationName name = std::nullopt,
+           std::type_identity_t<InvokeConfig<Json, R>> config = {}) {
+    return invoke<R>(function_name, Json(payload), std::move(name), std::move(config));
+  }
+  // A config made for another payload or result type, e.g. one `InvokeConfig config{.timeout =
+  // ...}` (InvokeConfig<Json, Json>) reused for every invoke: the payload is converted to CP and
+  // encoded with config.serdes_payload; config.serdes_result must be empty unless CR is R
+  // (ValidationError otherwise, before anything is checkpointed). Otherwise as above.
+  template <class R = Json, class P, class CP, class CR>
+    requires(!std::is_same_v<InvokeConfig<CP, CR>, InvokeConfig<detail::invoke_payload_t<P>, R>>)
+  R invoke(const std::string& function_name, const P& payload, OperationName name,
+           const InvokeConfig<CP, CR>& config);
+  template <class R = Json, class CP, class CR>
+    requires(!std::is_same_v<InvokeConfig<CP, CR>, InvokeConfig<Json, R>>)
+  R invoke(const std::string& function_name, Json::initializer_list_t payload, OperationName name,
+           const InvokeConfig<CP, CR>& config) {
+    return invoke<R>(function_name, Json(payload), std::move(name), config);
+  }
 
   // Creates a callback an external system completes through the service
   // (SDK-SEMANTICS.md §3.4). Checkpoints CALLBACK START (SubType "Callback") synchronously, with
@@ -499,6 +521,30 @@ R DurableContext::invoke(const std::string& function_name, const P& payload, Ope
     }
     auto result_serdes = detail::serdes_or_default<R>(std::move(config.serdes_result));
     return deserialize_result<R>(*result_serdes, raw);
+  }
+}
+
+template <class R, class P, class CP, class CR>
+  requires(!std::is_same_v<InvokeConfig<CP, CR>, InvokeConfig<detail::invoke_payload_t<P>, R>>)
+R DurableContext::invoke(const std::string& function_name, const P& payload, OperationName name,
+                         const InvokeConfig<CP, CR>& config) {
+  static_assert(std::is_same_v<detail::invoke_payload_t<CP>, CP>,
+                "InvokeConfig<P, R>: P must be the payload type itself (std::string, not a "
+                "character pointer)");
+  static_assert(std::is_same_v<CP, detail::invoke_payload_t<P>> || std::is_constructible_v<CP, const P&>,
+                "invoke: the payload cannot be converted to the payload type of this InvokeConfig");
+  InvokeConfig<CP, R> adapted{config.timeout, config.serdes_payload, nullptr, config.tenant_id};
+  if constexpr (std::is_same_v<CR, R>) {
+    adapted.serdes_result = config.serdes_result;
+  } else if (config.serdes_result) {
+    throw ValidationError("invoke of function '" + function_name +
+                          "': the InvokeConfig's serdes_result decodes another type than the "
+                          "result type of this invoke; use an InvokeConfig with that result type");
+  }
+  if constexpr (std::is_same_v<CP, detail::invoke_payload_t<P>>) {
+    return invoke<R>(function_name, payload, std::move(name), std::move(adapted));
+  } else {
+    return invoke<R>(function_name, CP(payload), std::move(name), std::move(adapted));
   }
 }
 

@@ -1,4 +1,4 @@
-// InvokeConfig: options of DurableContext::invoke (SDK-SEMANTICS.md §4, DESIGN.md §4).
+// InvokeConfig: options of DurableContext::invoke.
 #pragma once
 
 #include <memory>
@@ -10,8 +10,14 @@
 
 namespace durable {
 
-// P: the payload type sent to the invoked function; R: the type its result is read as.
-template <class P, class R>
+// P: the payload type sent to the invoked function; R: the type its result is read as. Both default
+// to Json, so a config that sets only fields independent of the payload type needs no type:
+//   durable::InvokeConfig config{.timeout = durable::Duration::from_minutes(5)};
+// Such a config (any InvokeConfig<P, R> whose P or R differ from the call's) is accepted by every
+// invoke whose payload converts to P: the payload is converted to P and encoded with
+// serdes_payload; serdes_result is used only when R is the call's result type (a serdes_result
+// for another type is a ValidationError, before anything is checkpointed).
+template <class P = Json, class R = Json>
 struct InvokeConfig {
   // Longest time to wait for the invoked function; empty: wait as long as it takes. At least one
   // second, sent as whole seconds. Implemented with a companion durable WAIT (see

@@ -18,7 +18,7 @@ enum class StepSemantics {
   AtMostOncePerRetry,
 };
 
-template <class T>
+template <class T = Json>
 struct StepConfig {
   // Empty: retry_presets::default_strategy() (6 attempts, exponential from 5 s).
   RetryStrategy retry_strategy{};

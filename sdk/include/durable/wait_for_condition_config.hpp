@@ -9,7 +9,7 @@
 
 namespace durable {
 
-template <class S>
+template <class S = Json>
 struct WaitForConditionConfig {
   // Required: decides after each check whether to poll again (see create_wait_strategy).
   WaitStrategy<S> wait_strategy{};

@@ -1,6 +1,9 @@
 // Umbrella header of the durable test harness: DurableRunner, TestResult and operation views,
-// and the gmock matchers.
+// and the gmock matchers. It includes the SDK's umbrella header too, so a test file can write its
+// handler inline with this one include.
 #pragma once
+
+#include "durable/durable.hpp"
 
 #include "durable/testing/callback_rule.hpp"
 #include "durable/testing/checkpoint_fault.hpp"

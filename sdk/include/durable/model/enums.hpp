@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "durable/model/print.hpp"
+
 namespace durable {
 
 enum class OperationType { Execution, Context, Step, Wait, Callback, ChainedInvoke };

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "durable/model/print.hpp"
+
 namespace durable {
 
 using Json = nlohmann::json;

@@ -73,9 +73,9 @@ struct ExplorerOptions {
   std::vector<CrashFault> faults = all_crash_faults();
   // Stop after this many checkpoint positions (0: all of the clean run's checkpoints).
   std::size_t max_points = 0;
-  RunOptions run_options;
+  RunOptions run_options{};
   // Checked after every faulted run: an error message, or nullopt when the run is acceptable.
-  std::function<std::optional<std::string>(const TestResult&)> invariant;
+  std::function<std::optional<std::string>(const TestResult&)> invariant{};
   bool tolerate_interrupted_steps = true;
   // Stop exploring at the first violation (the report then covers the points explored so far).
   bool stop_at_first_violation = false;
@@ -87,7 +87,7 @@ struct ExploredPoint {
   bool fired = false;        // the fault hit a checkpoint (false only past the last one)
   bool interrupted = false;  // an at-most-once step recorded StepInterruptedError
   bool violated = false;
-  std::optional<InvocationStatus> status;  // unset when the run did not finish
+  std::optional<ExecutionStatus> status;  // unset when the run did not finish
   std::size_t invocations = 0;
 };
 

@@ -69,15 +69,15 @@ struct DeterminismOptions {
   bool each_checkpoint = false;
   // Environment variables set (a value) or unset (nullopt) while the replays run, and restored
   // afterwards. The recorded run sees the process environment as it is.
-  std::map<std::string, std::optional<std::string>> environment;
+  std::map<std::string, std::optional<std::string>> environment{};
   // When set: durable::set_jitter_seed(*jitter_seed) before the recorded run and a different seed
   // before the replays (the SDK's jitter source is process-wide; it is left reseeded).
-  std::optional<std::uint64_t> jitter_seed;
+  std::optional<std::uint64_t> jitter_seed{};
   // Minimum real time between the end of the recorded run and the first replay. Negative throws
   // std::invalid_argument.
   std::chrono::milliseconds wall_clock_gap{2};
   // How the recorded run is started (wall-clock limit, execution timeout, name).
-  RunOptions run_options;
+  RunOptions run_options{};
 };
 
 // What identifies an operation (or one checkpoint update of it) for the replay comparison.

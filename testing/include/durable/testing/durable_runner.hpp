@@ -3,7 +3,7 @@
 //
 //   durable::testing::DurableRunner runner(my_handler, {.function_name = "orders"});
 //   auto result = runner.run({{"order_id", "o-1"}});
-//   EXPECT_EQ(result.status(), durable::testing::InvocationStatus::Succeeded);
+//   EXPECT_EQ(result.status(), durable::testing::ExecutionStatus::Succeeded);
 //   EXPECT_EQ(result.get_step("charge").attempts(), 1);
 //
 // The handler runs exactly as on Lambda: the emulator invokes it with the invocation envelope,
@@ -64,6 +64,9 @@ struct DeterminismOptions;
 
 // The gmock mock behind DurableRunner::mock_function: Call(payload) returns the function's result.
 using FunctionMock = ::testing::MockFunction<Json(const Json&)>;
+// How a mock_function treats a call no expectation was set for (gmock's NaggyMock, StrictMock,
+// NiceMock).
+enum class MockStrictness { Naggy, Strict, Nice };
 // A plain (on-demand) function: receives the invoke payload as JSON, returns the result.
 using PlainHandler = std::function<Json(const Json& payload)>;
 // The same over raw text, for payloads a custom SerDes encodes as something other than JSON. The
@@ -108,8 +111,13 @@ class DurableRunner {
   // runner's lifetime, and gmock verifies its expectations when the runner is destroyed):
   //   EXPECT_CALL(runner.mock_function("pay"), Call(JsonEq(...))).WillOnce(Return(Json{...}));
   // Exceptions thrown by its actions fail the invoke as for register_function. A call without a
-  // matching expectation returns JSON null (gmock reports it as uninteresting or unexpected).
-  FunctionMock& mock_function(const std::string& name);
+  // matching expectation returns JSON null; what else happens is `strictness`: Naggy (the
+  // default) prints gmock's "uninteresting call" warning, Strict fails the test (gmock's
+  // StrictMock), Nice says nothing (NiceMock). An unexpected call (expectations set, none
+  // matching) fails the test in every mode. The mode is fixed by the first call for a name;
+  // a later call asking for another mode throws std::logic_error.
+  FunctionMock& mock_function(const std::string& name,
+                              MockStrictness strictness = MockStrictness::Naggy);
 
   // --- Function faults (combinable with any registration above; a fault alone is enough) ---
 
@@ -189,7 +197,7 @@ class DurableRunner {
   // run: call run_until_idle()). Returns false when no timer is armed.
   bool advance_to_next_timer();
   // Status of the current execution. Throws RunnerError when nothing was started.
-  InvocationStatus status() const;
+  ExecutionStatus status() const;
   // A snapshot of the current execution as it is now, terminal or not.
   TestResult result() const;
   // A snapshot of any execution of this runner's emulator (e.g. one started by a chained invoke

@@ -44,11 +44,11 @@ inline constexpr const char* kUpdateGoldenEnv = "DURABLE_UPDATE_GOLDEN";
 
 struct GoldenOptions {
   // The requirement's prose fields; defaults name the file as a recorded golden history.
-  std::string description;
-  std::string handler;
-  std::string invocations;
+  std::string description{};
+  std::string handler{};
+  std::string invocations{};
   // true: write the file; false: compare; unset: ask the environment (kUpdateGoldenEnv).
-  std::optional<bool> update;
+  std::optional<bool> update{};
   // false: extra events after the recorded ones are accepted, as the conformance runner does.
   bool exact_event_count = true;
 };

@@ -1,22 +1,15 @@
-// InvocationStatus: the outcome of a whole durable execution as the test harness reports it.
-// Named after the seed documentation's `InvocationStatus.SUCCEEDED`; it mirrors the service's
-// ExecutionStatus one to one (durable::InvocationStatus, without `testing`, is the different
-// per-invocation status a handler returns).
+// The outcome of a whole durable execution as the harness reports it (TestResult::status(),
+// DurableRunner::status()): the service's own durable::ExecutionStatus (RUNNING, SUCCEEDED,
+// FAILED, TIMED_OUT, STOPPED), also reachable as durable::testing::ExecutionStatus. It is the same
+// type under both names, so `using namespace durable; using namespace durable::testing;` leaves
+// it unambiguous. (durable::InvocationStatus is the different SUCCEEDED/FAILED/PENDING a handler's
+// single invocation returns to the service.)
 #pragma once
-
-#include <iosfwd>
-#include <string_view>
 
 #include "durable/model/enums.hpp"
 
 namespace durable::testing {
 
-enum class InvocationStatus { Running, Succeeded, Failed, TimedOut, Stopped };
-
-InvocationStatus to_invocation_status(ExecutionStatus status);
-// "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED" (the service's spelling).
-std::string_view to_string(InvocationStatus status);
-// Lets gtest print the enum in failure messages.
-std::ostream& operator<<(std::ostream& os, InvocationStatus status);
+using ::durable::ExecutionStatus;
 
 }  // namespace durable::testing

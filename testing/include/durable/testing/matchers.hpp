@@ -2,7 +2,7 @@
 //
 //   EXPECT_THAT(result.result(), JsonEq({{"status", "completed"}}));
 //   EXPECT_THAT(result.get_step("charge"), HasStatus(durable::OperationStatus::Succeeded));
-//   EXPECT_THAT(result, HasStatus(durable::testing::InvocationStatus::Succeeded));
+//   EXPECT_THAT(result, HasStatus(durable::testing::ExecutionStatus::Succeeded));
 //   EXPECT_THAT(result.operations(), Contains(HasName("charge")));
 //   EXPECT_THAT(result.get_step("charge"), HasResult(JsonEq(42)));
 //   EXPECT_THAT(result.operations(OperationType::ChainedInvoke),
@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "durable/model/enums.hpp"
 #include "durable/model/json.hpp"
@@ -73,7 +74,50 @@ bool has_outcome(const T& arg, bool succeeded) {
     return status == (succeeded ? ::durable::OperationStatus::Succeeded
                                 : ::durable::OperationStatus::Failed);
   } else {
-    return status == (succeeded ? InvocationStatus::Succeeded : InvocationStatus::Failed);
+    return status == (succeeded ? ExecutionStatus::Succeeded : ExecutionStatus::Failed);
+  }
+}
+
+// "a WAIT operation", "an EXECUTION operation".
+inline std::string kind_phrase(::durable::OperationType type) {
+  const std::string name(::durable::to_string(type));
+  const bool vowel = name.find_first_of("AEIOU") == 0;
+  return (vowel ? "an " : "a ") + name + " operation";
+}
+
+// The result an argument carries, as HasResult reads it. `absent` explains a missing result (an
+// operation kind that has none, or one that did not succeed); empty when `payload` is set.
+struct ResultText {
+  std::optional<std::string> payload;
+  std::string absent;
+};
+inline ResultText result_text_of(const TestOperation& op) {
+  std::optional<std::string> payload;
+  switch (op.type()) {
+    case ::durable::OperationType::Step: payload = StepOperation(op).result_payload(); break;
+    case ::durable::OperationType::Context: payload = ContextOperation(op).result_payload(); break;
+    case ::durable::OperationType::Callback: payload = CallbackOperation(op).result_payload(); break;
+    case ::durable::OperationType::ChainedInvoke:
+      payload = InvokeOperation(op).result_payload();
+      break;
+    default:
+      return {std::nullopt, "which is " + kind_phrase(op.type()) + ", which has no result"};
+  }
+  if (!payload) {
+    return {std::nullopt, "which has no result (status " +
+                              std::string(::durable::to_string(op.status())) + ")"};
+  }
+  return {std::move(payload), {}};
+}
+// A TestResult (or anything else with result_payload()): an absent result reads as JSON null,
+// as TestResult::result() does.
+template <class T>
+ResultText result_text_of(const T& arg) {
+  if constexpr (std::is_base_of_v<TestOperation, T>) {
+    return result_text_of(static_cast<const TestOperation&>(arg));
+  } else {
+    const auto& payload = arg.result_payload();
+    return {payload ? payload : std::optional<std::string>("null"), {}};
   }
 }
 
@@ -97,8 +141,13 @@ MATCHER_P(JsonEq, expected,
   return false;
 }
 
+// JsonEq with a braced JSON value: JsonEq({{"amount", 100.0}}).
+inline auto JsonEq(::durable::Json::initializer_list_t expected) {
+  return JsonEq(::durable::Json(expected));
+}
+
 // Matches anything with a status() member: operations (durable::OperationStatus) and
-// TestResult (durable::testing::InvocationStatus).
+// TestResult (durable::testing::ExecutionStatus).
 MATCHER_P(HasStatus, expected,
           std::string(negation ? "does not have status " : "has status ") +
               std::string(to_string(expected))) {
@@ -125,14 +174,34 @@ MATCHER_P(HasType, expected,
   return false;
 }
 
-// Matches an operation or TestResult whose decoded JSON result matches `inner`.
+// Matches an operation (STEP, CONTEXT, CALLBACK or CHAINED_INVOKE, as a TestOperation or its
+// typed view) or a TestResult whose result, decoded as JSON, matches `inner`. An operation without
+// a result (a WAIT, or one that did not succeed) or whose result is not JSON does not match, and
+// the message says why.
 MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  const ::durable::Json value = arg.template result<::durable::Json>();
-  return ::testing::ExplainMatchResult(inner, value, result_listener);
+  const auto text = ::durable::testing::detail::result_text_of(arg);
+  if (!text.payload) {
+    *result_listener << text.absent;
+    return false;
+  }
+  const auto value = ::durable::testing::detail::parse_json_text(*text.payload);
+  if (!value) {
+    *result_listener << "whose result is not JSON: " << *text.payload;
+    return false;
+  }
+  ::testing::StringMatchResultListener inner_listener;
+  const bool matched = ::testing::ExplainMatchResult(inner, *value, &inner_listener);
+  if (inner_listener.str().empty()) {
+    *result_listener << "whose result is "
+                     << value->dump(-1, ' ', false, ::durable::Json::error_handler_t::replace);
+  } else {
+    *result_listener << inner_listener.str();
+  }
+  return matched;
 }
 
 // Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
-// InvocationStatus::Succeeded for a TestResult.
+// ExecutionStatus::Succeeded for a TestResult.
 MATCHER(Succeeded, negation ? "did not succeed" : "succeeded") {
   if (::durable::testing::detail::has_outcome(arg, true)) return true;
   *result_listener << "whose status is " << to_string(arg.status());
@@ -151,7 +220,7 @@ MATCHER_P(IsInvokeOf, function_name,
           std::string(negation ? "is not an invoke of " : "is an invoke of ") +
               std::string(function_name)) {
   if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
     return false;
   }
   const auto actual = ::durable::testing::InvokeOperation(arg).function_name();
@@ -164,7 +233,7 @@ MATCHER_P(IsInvokeOf, function_name,
 MATCHER_P(HasPayload, inner,
           "has a payload that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
   if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is a " << ::durable::to_string(arg.type()) << " operation";
+    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
     return false;
   }
   const auto payload = ::durable::testing::InvokeOperation(arg).payload();

@@ -22,7 +22,7 @@ struct RunnerOptions {
   bool skip_time = true;
   // Where the virtual clock starts; default: the wall clock at construction. Fix it for
   // reproducible timestamps.
-  std::optional<Timestamp> start_time;
+  std::optional<Timestamp> start_time{};
   // Operations per page of InitialExecutionState; lower it to exercise the SDK's paging.
   std::size_t initial_state_page_size = 1000;
   // Keep the SDK's JSON log lines in the TestResult. Off saves time in benchmarks.
@@ -35,7 +35,7 @@ struct RunnerOptions {
   // Instrumentation plugins of the handler under test (InvocationOptions::plugins of each of its
   // invocations; not of other registered durable functions). Their write_log records land in the
   // execution's logs next to the SDK's lines (when capture_logs is on).
-  std::vector<std::shared_ptr<Plugin>> plugins;
+  std::vector<std::shared_ptr<Plugin>> plugins{};
 };
 
 struct RunOptions {
@@ -49,9 +49,9 @@ struct RunOptions {
   // of a year fit), and the runner never fast-forwards to it: an execution with nothing left
   // before its timeout is reported as stuck. Set: the virtual clock may run into it and the
   // execution ends TIMED_OUT.
-  std::optional<std::chrono::seconds> execution_timeout;
+  std::optional<std::chrono::seconds> execution_timeout{};
   // Execution name; default: a generated unique name.
-  std::optional<std::string> execution_name;
+  std::optional<std::string> execution_name{};
 };
 
 }  // namespace durable::testing

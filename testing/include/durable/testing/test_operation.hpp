@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -69,6 +70,11 @@ class TestOperation {
   std::size_t index_;
   std::shared_ptr<const OperationObservations> observed_;
 };
+
+// Test-output printer (gtest failure messages, PrintToString): type, name, status, id and the
+// error if any, e.g. `STEP "charge" FAILED (id 1) ErrorObject{ErrorType: "Declined"}`; an unnamed
+// operation prints `-` as its name. The typed views below print the same way.
+std::ostream& operator<<(std::ostream& os, const TestOperation& op);
 
 // A STEP operation (also wait_for_condition, whose SubType is "WaitForCondition").
 class StepOperation : public TestOperation {

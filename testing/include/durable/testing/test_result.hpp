@@ -53,7 +53,7 @@ class TestResult {
   TestResult(Snapshot snapshot, std::vector<Event> history);
 
   const std::string& execution_arn() const;
-  InvocationStatus status() const;
+  ExecutionStatus status() const;
   ExecutionStatus execution_status() const;
 
   // The execution's result decoded from JSON (null when the handler returned nothing or the
@@ -134,7 +134,10 @@ class TestResult {
   View typed(OperationType type, const std::string& name, std::size_t occurrence) const;
 };
 
-// Writes timeline(), so that gtest failure output shows what happened.
+// Test-output printer: the status, then the result (compact JSON text) or the error, then
+// timeline() on the following lines, so that gtest failure output shows what happened:
+//   SUCCEEDED result {"ok":true}
+//   Execution arn:...
 std::ostream& operator<<(std::ostream& os, const TestResult& result);
 
 }  // namespace durable::testing
