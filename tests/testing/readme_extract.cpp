@@ -6,7 +6,10 @@
 // Every ```cpp block becomes part of out.cpp, behind a #line directive naming its README line so
 // that a compile error points into the README. A block is placed at namespace scope, unless the
 // line before its fence is `<!-- example: statements -->`: then it is the body of a function of
-// its own (for snippets that show a few statements). out.cpp starts with
+// its own (for snippets that show a few statements). A block whose fence follows a comment naming a
+// source file (`<!-- tests/conformance/run_main_example.cpp -->`) is a whole program that its own
+// test builds from that file and compares with the README, so it is left out here (its main()
+// would clash with the other examples'). out.cpp starts with
 // `#include "readme_prelude.hpp"`, which declares what the snippets assume (the reader's own
 // types). Exits 1 with a message if the README cannot be read, or has no C++ block or an unclosed
 // one.
@@ -15,6 +18,18 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+namespace {
+
+// `<!-- some/path.cpp -->`: the README names the file the block is a verbatim copy of.
+bool is_file_comment(const std::string& line) {
+  const std::string open = "<!-- ", close = ".cpp -->";
+  return line.size() > open.size() + close.size() && line.compare(0, open.size(), open) == 0 &&
+         line.compare(line.size() - close.size(), close.size(), close) == 0 &&
+         line.find(' ', open.size()) == line.size() - close.size() + 4;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -35,12 +50,18 @@ int main(int argc, char** argv) {
   std::size_t blocks = 0;
   bool in_block = false;
   bool statements = false;
+  bool skipped = false;  // the current block is compiled elsewhere
   std::size_t block_start = 0;
   while (std::getline(in, line)) {
     ++number;
     if (!in_block) {
-      if (line == "```cpp") {
+      if (line == "```cpp" && is_file_comment(previous)) {
         in_block = true;
+        skipped = true;
+        block_start = number;
+      } else if (line == "```cpp") {
+        in_block = true;
+        skipped = false;
         block_start = number;
         statements = previous == "<!-- example: statements -->";
         ++blocks;
@@ -50,8 +71,8 @@ int main(int argc, char** argv) {
       }
     } else if (line == "```") {
       in_block = false;
-      if (statements) out << "}\n";
-    } else {
+      if (statements && !skipped) out << "}\n";
+    } else if (!skipped) {
       out << line << "\n";
     }
     previous = line;
