@@ -78,7 +78,7 @@ TEST(DeterminismChecker, ReportsADurableOperationInsideAStepBody) {
   EXPECT_THAT(*report.misuse, HasSubstr("step 'outer'"));
   EXPECT_THAT(report.to_string(), StartsWith("not replay-safe"));
   ASSERT_TRUE(report.recorded.has_value());
-  EXPECT_EQ(report.recorded->status(), InvocationStatus::Failed);
+  EXPECT_EQ(report.recorded->status(), ExecutionStatus::Failed);
 }
 
 TEST(DeterminismChecker, RunnerKeepsItsOwnRegistrationAfterwards) {
