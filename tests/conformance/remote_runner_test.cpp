@@ -236,7 +236,7 @@ class RemoteRunnerTest : public ::testing::Test {
 // The same body, in process and against the fixture durable-emulator hosts as "1-1".
 void greeting_body(dt::LocalOrRemoteRunner& runner) {
   const auto result = runner.run("World");
-  ASSERT_EQ(result.status(), dt::InvocationStatus::Succeeded) << result.timeline();
+  ASSERT_EQ(result.status(), dt::ExecutionStatus::Succeeded) << result.timeline();
   EXPECT_EQ(result.result(), "Hello, World!");
   const auto steps = result.operations(OperationType::Step);
   ASSERT_EQ(steps.size(), 1u) << result.timeline();
@@ -259,7 +259,7 @@ void callback_body(dt::LocalOrRemoteRunner& runner) {
   const std::string id = runner.wait_for_callback("approval");
   runner.send_callback_success(id, Json{{"approved", true}});
   const auto result = runner.wait_for_result();
-  ASSERT_EQ(result.status(), dt::InvocationStatus::Succeeded) << result.timeline();
+  ASSERT_EQ(result.status(), dt::ExecutionStatus::Succeeded) << result.timeline();
   EXPECT_EQ(result.result(), (Json{{"approved", true}}));
   const auto callbacks = result.operations(OperationType::Callback);
   ASSERT_EQ(callbacks.size(), 1u);
