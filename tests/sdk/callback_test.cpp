@@ -87,6 +87,19 @@ TEST(Callback, StringResultWithoutPayloadIsEmpty) {
   EXPECT_EQ(Json::parse(*out.result), "");
 }
 
+// Conformance 7-15: an external system that answers "null" means no value.
+TEST(Callback, StringResultOfJsonNullIsEmpty) {
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.create_callback<std::string>("cb").result());
+  };
+  run_once(handler, client);
+  client.complete_callback(kId1, OperationStatus::Succeeded, "null");
+  auto out = run_once(handler, client);
+  ASSERT_EQ(out.status, InvocationStatus::Succeeded);
+  EXPECT_EQ(Json::parse(*out.result), "");
+}
+
 TEST(Callback, PassThroughSerDesGivesTheExactText) {
   FakeCheckpointClient client;
   Handler handler = [](const Json&, DurableContext& ctx) {

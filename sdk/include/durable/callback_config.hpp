@@ -46,7 +46,7 @@ namespace detail {
 
 // JSON text via to_json/from_json, as every reference SDK decodes callback results by default.
 // A callback that succeeded without a result decodes as JSON null, except for std::string,
-// which has no null and gets the empty string (so "no answer" stays distinguishable from an
+// which has no null and gets the empty string (for a result of JSON null too) (so "no answer" stays distinguishable from an
 // answer only by the caller's own convention, as with any empty text).
 template <class T>
 class CallbackJsonSerDes final : public SerDes<T> {
@@ -62,7 +62,12 @@ class CallbackJsonSerDes final : public SerDes<T> {
         return Json(nullptr).template get<T>();
       }
     }
-    return Json::parse(data).template get<T>();
+    Json json = Json::parse(data);
+    if constexpr (std::is_same_v<T, std::string>) {
+      // An external system that answers "no value" as JSON null means the same as no result.
+      if (json.is_null()) return std::string();
+    }
+    return json.template get<T>();
   }
 };
 
