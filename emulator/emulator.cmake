@@ -24,11 +24,26 @@ durable_cc_library(NAME emulator
     src/operations/context.cpp
     src/operations/callback.cpp
     src/operations/chained_invoke.cpp
+    src/store/memory_store.cpp
     src/service.cpp
     src/executor.cpp
     src/dispatcher.cpp
   PUBLIC_DEPS durable::model Threads::Threads
   PRIVATE_DEPS OpenSSL::Crypto)
+
+# durable::emulator_sqlite — the SQLite ExecutionStore (durable-emulator --store). Separate, so
+# the core emulator and the in-process runner never link SQLite; internal (not installed or
+# exported): the durable-emulator tool links it in.
+find_package(SQLite3 QUIET)
+if(SQLite3_FOUND)
+  add_library(durable_emulator_sqlite STATIC src/store/sqlite_store.cpp)
+  add_library(durable::emulator_sqlite ALIAS durable_emulator_sqlite)
+  target_compile_options(durable_emulator_sqlite PRIVATE ${DURABLE_WARNINGS})
+  if(DURABLE_WERROR)
+    target_compile_options(durable_emulator_sqlite PRIVATE -Werror)
+  endif()
+  target_link_libraries(durable_emulator_sqlite PUBLIC durable::emulator PRIVATE SQLite::SQLite3)
+endif()
 
 # durable::emulator_http — the emulator over HTTP (Lambda rest-json routes + Invoke). A separate
 # target so the core emulator never links cpp-httplib; Debian's httplib is a compiled library,

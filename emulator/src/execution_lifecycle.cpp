@@ -34,6 +34,7 @@ void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
                       std::optional<std::string> result, std::optional<ErrorObject> error,
                       Timestamp now, Scheduler& scheduler) {
   if (exec.terminal() || status == ExecutionStatus::Running) return;
+  exec.mark_changed();
   exec.status = status;
   exec.end_timestamp = now;
   exec.result = std::move(result);
@@ -61,6 +62,7 @@ void finish_execution(ExecutionRecord& exec, ExecutionStatus status,
 }
 
 void rotate_token(ExecutionRecord& exec) {
+  exec.mark_changed();
   ++exec.token_sequence;
   if (!exec.in_flight || exec.terminal()) {
     exec.current_token.clear();

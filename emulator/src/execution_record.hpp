@@ -1,6 +1,11 @@
 // ExecutionRecord: everything the service keeps about one durable execution — its identity and
 // status, operations, history, the token of the invocation in flight and its scheduling flags.
 // Guarded by the Service's lock; nothing here is thread-safe on its own.
+//
+// Persistence (only with a store, ServiceOptions::store): whatever changes a record calls
+// mark_changed(), which lists it once in the Service's ChangeLog; when the Service lets go of its
+// lock it writes the listed records' changes to the store (service.cpp, persist_changes).
+// Without a store `persist.log` is null and marking costs one branch.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +41,21 @@ struct ClientTokenEntry {
   std::string client_token;
   std::string checkpoint_token;
   CheckpointDurableExecutionResponse response;
+};
+
+struct ExecutionRecord;
+
+// The records changed since the Service last wrote to its store, each listed once.
+using ChangeLog = std::vector<ExecutionRecord*>;
+
+// What the store has of a record, so that only changes are written.
+struct PersistState {
+  ChangeLog* log = nullptr;   // null: the Service has no store
+  bool listed = false;        // in *log
+  bool saved = false;         // the identity row exists in the store
+  bool timers_unsaved = false;
+  bool client_token_unsaved = false;
+  std::size_t saved_events = 0;  // history events already in the store
 };
 
 struct ExecutionRecord {
@@ -79,6 +99,21 @@ struct ExecutionRecord {
 
   // checkpoint() calls received for this execution (1-based count used by the fault hooks).
   std::uint64_t checkpoint_calls = 0;
+
+  PersistState persist;
+
+  // Lists this record for the next write to the store (no-op without a store).
+  void mark_changed() {
+    if (persist.log != nullptr && !persist.listed) {
+      persist.listed = true;
+      persist.log->push_back(this);
+    }
+  }
+  void mark_timers_changed() {
+    if (persist.log == nullptr) return;
+    persist.timers_unsaved = true;
+    mark_changed();
+  }
 
   bool terminal() const { return is_terminal(status); }
   void note_updated(const std::string& op_id) {

@@ -25,6 +25,10 @@ OpRecord& OperationStore::create(Operation op) {
 }
 
 void OperationStore::touch(OpRecord& rec) {
+  if (track_unsaved_ && !rec.unsaved) {
+    rec.unsaved = true;
+    unsaved_.push_back(rec.index);
+  }
   if (rec.dirty) return;
   rec.dirty = true;
   changed_.push_back(rec.index);
@@ -45,6 +49,13 @@ std::vector<Operation> OperationStore::take_changed() {
 void OperationStore::clear_changed() {
   for (auto index : changed_) ops_[index].dirty = false;
   changed_.clear();
+}
+
+std::vector<std::size_t> OperationStore::take_unsaved() {
+  for (auto index : unsaved_) ops_[index].unsaved = false;
+  std::vector<std::size_t> out;
+  out.swap(unsaved_);
+  return out;
 }
 
 std::vector<Operation> OperationStore::snapshot() const {

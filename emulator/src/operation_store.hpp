@@ -32,6 +32,7 @@ struct OpRecord {
   // CHAINED_INVOKE with a plain target: it was registered to time out after this many seconds.
   std::optional<std::int64_t> invoke_times_out_after;
   bool dirty = false;                    // changed since the handler's last delivery
+  bool unsaved = false;                  // changed since the last write to the store
 };
 
 class OperationStore {
@@ -53,6 +54,12 @@ class OperationStore {
   OpRecord& at(std::size_t index) { return ops_[index]; }
   std::vector<Operation> snapshot() const;
 
+  // Persistence: from this call on, every created or touched operation is remembered until
+  // take_unsaved() (the Service turns this on only when it has a store).
+  void track_unsaved() { track_unsaved_ = true; }
+  // Indices of the operations changed since the last call, in the order first changed.
+  std::vector<std::size_t> take_unsaved();
+
  private:
   std::deque<OpRecord> ops_;
   // Transparent, so lookups by string_view need no temporary string.
@@ -62,6 +69,8 @@ class OperationStore {
   };
   std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> by_id_;
   std::vector<std::size_t> changed_;
+  bool track_unsaved_ = false;
+  std::vector<std::size_t> unsaved_;
 };
 
 }  // namespace durable::emulator::detail

@@ -4,10 +4,12 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "checkpoint_processor.hpp"
+#include "durable/emulator/clock.hpp"
 #include "execution_lifecycle.hpp"
 #include "field_validation.hpp"
 #include "function_names.hpp"
@@ -93,6 +95,7 @@ struct Service::Impl final : detail::InvokeTargets {
     if (options.initial_state_page_size == 0) options.initial_state_page_size = 1;
     std::random_device rd;
     rng.seed((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    store = options.store;
   }
 
   std::shared_ptr<Clock> clock;
@@ -110,6 +113,153 @@ struct Service::Impl final : detail::InvokeTargets {
   // Plain chained-invoke targets running outside the lock (fire_due_timers) hold raw execution
   // pointers; nothing is evicted while any runs.
   std::size_t target_calls_outside = 0;
+
+  // Persistence (all empty without a store): the records changed and the executions evicted
+  // since the last batch, and the ticket of the last batch submitted.
+  std::shared_ptr<ExecutionStore> store;
+  detail::ChangeLog changes;
+  std::vector<std::uint64_t> removed;
+  std::uint64_t last_ticket = 0;
+
+  // Hands every change made since the last call to the store as one batch; returns the ticket
+  // that makes everything submitted so far durable (0 without a store). Under the lock.
+  std::uint64_t persist_changes() {
+    if (!store) return 0;
+    if (changes.empty() && removed.empty()) return last_ticket;
+    StoreBatch batch;
+    for (ExecutionRecord* exec : changes) {
+      exec->persist.listed = false;
+      save(*exec, batch);
+    }
+    changes.clear();
+    batch.removed_executions = std::move(removed);
+    removed.clear();
+    batch.clock_now = clock->now();
+    batch.next_key = next_key;
+    last_ticket = store->submit(std::move(batch));
+    return last_ticket;
+  }
+
+  // Waits, without the lock, until `ticket` is durable. A store that failed to write turns into
+  // the service's 500: the change was made in memory but cannot be promised to survive.
+  void wait_durable(std::uint64_t ticket) {
+    if (ticket == 0) return;
+    try {
+      store->wait_durable(ticket);
+    } catch (const StoreError& e) {
+      throw ApiError::service(std::string("The emulator could not save this change: ") + e.what());
+    }
+  }
+
+  // Adds what changed of `exec` to `batch`.
+  void save(ExecutionRecord& exec, StoreBatch& batch) {
+    StoredExecution row;
+    row.key = exec.key;
+    if (!exec.persist.saved) {
+      row.is_new = true;
+      row.arn = exec.arn;
+      row.name = exec.name;
+      row.execution_op_id = exec.execution_op_id;
+      row.function_name = exec.function_name;
+      row.qualifier = exec.qualifier;
+      row.function_arn = exec.function_arn;
+      row.input = exec.input;
+      row.timeout_seconds = exec.timeout_seconds;
+      row.start_timestamp = exec.start_timestamp;
+      exec.persist.saved = true;
+    }
+    row.status = exec.status;
+    row.end_timestamp = exec.end_timestamp;
+    row.result = exec.result;
+    row.error = exec.error;
+    if (exec.parent != nullptr) row.parent_arn = exec.parent->arn;
+    row.parent_op_id = exec.parent_op_id;
+    row.token_sequence = exec.token_sequence;
+    row.invocations_started = exec.invocations_started;
+    row.checkpoint_calls = exec.checkpoint_calls;
+    row.consecutive_failures = exec.consecutive_failures;
+    row.invocation_wanted = exec.queued || exec.reinvoke_after_current;
+    if (exec.in_flight) {
+      row.in_flight = StoredInvocation{exec.in_flight->request_id, exec.in_flight->start};
+    }
+    row.updated_operation_ids = exec.updated_operation_ids;
+    batch.executions.push_back(std::move(row));
+
+    for (std::size_t index : exec.ops.take_unsaved()) {
+      const detail::OpRecord& rec = exec.ops.at(index);
+      StoredOperation op;
+      op.execution_key = exec.key;
+      op.index = index;
+      op.op = rec.op;
+      op.wait_seconds = rec.wait_seconds;
+      op.heartbeat_seconds = rec.heartbeat_seconds;
+      op.invoke_options = rec.invoke_options;
+      op.invoke_input = rec.invoke_input;
+      op.invoke_times_out_after = rec.invoke_times_out_after;
+      batch.operations.push_back(std::move(op));
+    }
+    const auto& events = exec.history.events();
+    for (std::size_t i = exec.persist.saved_events; i < events.size(); ++i) {
+      batch.events.push_back(StoredEvent{exec.key, events[i]});
+    }
+    exec.persist.saved_events = events.size();
+    if (exec.persist.timers_unsaved) {
+      exec.persist.timers_unsaved = false;
+      batch.timer_executions.push_back(exec.key);
+      for (const auto& t : scheduler.timers().armed_for(exec)) {
+        batch.timers.push_back(StoredTimer{exec.key, detail::timer_kind_id(t.kind), t.op_id, t.due});
+      }
+    }
+    if (exec.persist.client_token_unsaved && exec.last_client_token) {
+      exec.persist.client_token_unsaved = false;
+      const auto& entry = *exec.last_client_token;
+      batch.client_tokens.push_back(
+          StoredClientToken{exec.key, entry.client_token, entry.checkpoint_token, entry.response});
+    }
+  }
+
+  // One API call's hold of the lock. commit() hands what changed to the store, lets go of the
+  // lock and waits until the change (and everything the call could see) is durable; release()
+  // does not wait (the dispatcher's calls: nothing is acknowledged by them). A call that throws
+  // still hands its changes over, without waiting, so the next batch never misses them.
+  class Txn {
+   public:
+    explicit Txn(Impl& im) : im_(im), lock_(im.mu) {}
+    ~Txn() {
+      if (!lock_.owns_lock()) return;
+      try {
+        im_.persist_changes();
+      } catch (...) {
+        // Out of memory while copying the batch: the next call submits the records again.
+      }
+    }
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+    void commit() {
+      const std::uint64_t ticket = im_.persist_changes();
+      lock_.unlock();
+      im_.wait_durable(ticket);
+    }
+    void release() {
+      im_.persist_changes();
+      lock_.unlock();
+    }
+
+   private:
+    Impl& im_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
+  // Starts tracking changes of a new or restored record.
+  void track(ExecutionRecord& exec) {
+    if (!store) return;
+    exec.persist.log = &changes;
+    exec.ops.track_unsaved();
+  }
+
+  // Rebuilds the working set from what the store holds, then recovers (see the constructor's
+  // contract in service.hpp). Before any other thread can see the Service.
+  void restore(StoredState state);
 
   // Evicts terminal executions, the earliest ended first, until at most
   // options.retain_executions remain. One still reporting its last invocation is kept until that
@@ -139,6 +289,10 @@ struct Service::Impl final : detail::InvokeTargets {
     }
     scheduler.timers().cancel_all(exec);
     scheduler.forget(exec);
+    if (store) {
+      if (exec.persist.listed) std::erase(changes, &exec);
+      removed.push_back(exec.key);
+    }
     used_names.erase(exec.function_name + "/" + exec.name);
     std::erase(in_order, &exec);
     by_arn.erase(exec.arn);  // destroys the record
@@ -180,6 +334,8 @@ struct Service::Impl final : detail::InvokeTargets {
       throw ApiError("DurableExecutionAlreadyStartedException", 409,
                      "Durable execution " + exec->arn + " already exists");
     }
+    track(*exec);
+    exec->mark_changed();
     exec->input = input;
     exec->timeout_seconds = request.execution_timeout_seconds;
     Timestamp now = clock->now();
@@ -370,6 +526,7 @@ struct Service::Impl final : detail::InvokeTargets {
   void fire(const TimerRef& ref, Timestamp now, bool at_checkpoint) {
     ExecutionRecord& exec = *ref.exec;
     if (exec.terminal()) return;
+    exec.mark_changed();
     bool changed = false;
     switch (ref.kind) {
       case TimerKind::kWaitEnd: changed = detail::fire_wait_end(exec, ref.op_id, now); break;
@@ -425,8 +582,177 @@ struct Service::Impl final : detail::InvokeTargets {
   }
 };
 
+void Service::Impl::restore(StoredState state) {
+  const std::string where = store->describe();
+  auto corrupt = [&](const std::string& what) {
+    return StoreError(where + " is corrupt: " + what);
+  };
+  std::sort(state.executions.begin(), state.executions.end(),
+            [](const auto& a, const auto& b) { return a.key < b.key; });
+  std::unordered_map<std::uint64_t, ExecutionRecord*> by_key;
+  for (auto& row : state.executions) {
+    auto exec = std::make_unique<ExecutionRecord>();
+    exec->key = row.key;
+    exec->arn = std::move(row.arn);
+    exec->name = std::move(row.name);
+    exec->execution_op_id = std::move(row.execution_op_id);
+    exec->function_name = std::move(row.function_name);
+    exec->qualifier = std::move(row.qualifier);
+    exec->function_arn = std::move(row.function_arn);
+    exec->input = std::move(row.input);
+    exec->timeout_seconds = row.timeout_seconds;
+    exec->start_timestamp = row.start_timestamp;
+    exec->status = row.status;
+    exec->end_timestamp = row.end_timestamp;
+    exec->result = std::move(row.result);
+    exec->error = std::move(row.error);
+    exec->parent_op_id = std::move(row.parent_op_id);
+    exec->token_sequence = row.token_sequence;
+    exec->invocations_started = row.invocations_started;
+    exec->checkpoint_calls = row.checkpoint_calls;
+    exec->consecutive_failures = row.consecutive_failures;
+    for (auto& id : row.updated_operation_ids) exec->note_updated(id);
+    if (exec->terminal() && !exec->end_timestamp) {
+      throw corrupt("execution " + exec->arn + " has ended but has no end time");
+    }
+    if (!used_names.insert(exec->function_name + "/" + exec->name).second ||
+        by_arn.contains(exec->arn)) {
+      throw corrupt("execution " + exec->arn + " is stored twice");
+    }
+    exec->persist.saved = true;
+    ExecutionRecord& rec = *exec;
+    by_key[rec.key] = &rec;
+    in_order.push_back(&rec);
+    by_arn.emplace(rec.arn, std::move(exec));
+    next_key = std::max(next_key, rec.key + 1);
+  }
+  next_key = std::max(next_key, state.next_key);
+  auto owner = [&](std::uint64_t key, const char* what) -> ExecutionRecord& {
+    auto it = by_key.find(key);
+    if (it == by_key.end()) {
+      throw corrupt(std::string(what) + " of execution key " + std::to_string(key) +
+                    ", which is not stored");
+    }
+    return *it->second;
+  };
+
+  std::sort(state.operations.begin(), state.operations.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.execution_key, a.index) < std::tie(b.execution_key, b.index);
+  });
+  for (auto& row : state.operations) {
+    ExecutionRecord& exec = owner(row.execution_key, "an operation");
+    if (row.index != exec.ops.size() || exec.ops.find(row.op.id) != nullptr) {
+      throw corrupt("execution " + exec.arn + ": operation " + row.op.id + " at position " +
+                    std::to_string(row.index) + " does not follow the " +
+                    std::to_string(exec.ops.size()) + " before it");
+    }
+    detail::OpRecord& rec = exec.ops.create(std::move(row.op));
+    rec.wait_seconds = row.wait_seconds;
+    rec.heartbeat_seconds = row.heartbeat_seconds;
+    rec.invoke_options = std::move(row.invoke_options);
+    rec.invoke_input = std::move(row.invoke_input);
+    rec.invoke_times_out_after = row.invoke_times_out_after;
+  }
+
+  std::sort(state.events.begin(), state.events.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.execution_key, a.event.event_id) <
+           std::tie(b.execution_key, b.event.event_id);
+  });
+  for (auto& row : state.events) {
+    ExecutionRecord& exec = owner(row.execution_key, "a history event");
+    const auto expected = static_cast<std::int64_t>(exec.history.events().size()) + 1;
+    if (row.event.event_id != expected) {
+      throw corrupt("execution " + exec.arn + ": history event " + std::to_string(expected) +
+                    " is missing");
+    }
+    exec.history.append(std::move(row.event));
+  }
+
+  for (auto& row : state.timers) {
+    ExecutionRecord& exec = owner(row.execution_key, "a timer");
+    auto kind = detail::timer_kind_from_id(row.kind);
+    if (!kind) throw corrupt("execution " + exec.arn + ": unknown timer kind '" + row.kind + "'");
+    scheduler.timers().arm(exec, *kind, row.op_id, row.due);
+  }
+  for (auto& row : state.client_tokens) {
+    ExecutionRecord& exec = owner(row.execution_key, "a ClientToken record");
+    exec.last_client_token = detail::ClientTokenEntry{
+        std::move(row.client_token), std::move(row.checkpoint_token), std::move(row.response)};
+  }
+
+  // Chained invokes: a durable target names its caller; the caller's operation points back to
+  // the target while it still waits for it.
+  for (const auto& row : state.executions) {
+    if (!row.parent_arn) continue;
+    ExecutionRecord& child = *by_key.at(row.key);
+    auto it = by_arn.find(*row.parent_arn);
+    if (it == by_arn.end()) continue;  // the caller was evicted
+    child.parent = it->second.get();
+    if (auto* rec = child.parent->ops.find(child.parent_op_id);
+        rec != nullptr && rec->op.type == OperationType::ChainedInvoke &&
+        rec->op.status == OperationStatus::Started) {
+      rec->invoke_child = &child;
+    }
+  }
+
+  // Terminal executions are evicted in the order they ended.
+  std::vector<ExecutionRecord*> finished;
+  for (ExecutionRecord* exec : in_order) {
+    if (exec->terminal()) finished.push_back(exec);
+  }
+  std::stable_sort(finished.begin(), finished.end(), [](const auto* a, const auto* b) {
+    return *a->end_timestamp < *b->end_timestamp;
+  });
+  for (ExecutionRecord* exec : finished) scheduler.note_finished(*exec);
+
+  if (state.clock_now && clock->is_virtual()) {
+    if (auto virtual_clock = std::dynamic_pointer_cast<VirtualClock>(clock)) {
+      virtual_clock->advance_to(*state.clock_now);
+    }
+  }
+
+  // From here on changes are written back: the recovery below is itself a change.
+  const Timestamp now = clock->now();
+  for (ExecutionRecord* exec : in_order) {
+    exec->persist.saved_events = exec->history.events().size();
+    track(*exec);
+    exec->ops.take_unsaved();
+    exec->ops.clear_changed();
+  }
+  for (const auto& row : state.executions) {
+    ExecutionRecord& exec = *by_key.at(row.key);
+    if (row.in_flight) {
+      // The invocation died with the process that ran it (or that was to hand it out). Not
+      // counted as a failure of the function: the emulator lost it.
+      exec.mark_changed();
+      ErrorObject error;
+      error.error_type = "Runtime.ExitError";
+      error.error_message = "RequestId: " + row.in_flight->request_id +
+                            " Error: the emulator restarted while this invocation was in "
+                            "flight; the execution is invoked again";
+      detail::InvocationInFlight lost{row.in_flight->request_id, row.in_flight->request_id, {},
+                                      row.in_flight->start, std::nullopt};
+      record_invocation_completed(exec, lost, now, error);
+      scheduler.request_invocation(exec);  // no-op once the execution has ended
+    } else if (row.invocation_wanted) {
+      scheduler.request_invocation(exec);
+    }
+  }
+  evict_excess();
+}
+
 Service::Service(std::shared_ptr<Clock> clock, ServiceOptions options)
-    : impl_(std::make_unique<Impl>(std::move(clock), std::move(options))) {}
+    : impl_(std::make_unique<Impl>(std::move(clock), std::move(options))) {
+  auto& im = *impl_;
+  if (!im.store) return;
+  im.restore(im.store->load());
+  std::uint64_t ticket = 0;
+  {
+    std::lock_guard lock(im.mu);
+    ticket = im.persist_changes();
+  }
+  im.store->wait_durable(ticket);
+}
 
 Service::~Service() = default;
 
@@ -460,8 +786,10 @@ StartExecutionResponse Service::start_execution(const StartExecutionRequest& req
   if (!Json::accept(input)) input = Json(input).dump();
 
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
-  return {im.start_locked(request, input).arn};
+  Impl::Txn tx(im);
+  std::string arn = im.start_locked(request, input).arn;
+  tx.commit();
+  return {std::move(arn)};
 }
 
 CheckpointDurableExecutionResponse Service::checkpoint(
@@ -471,14 +799,17 @@ CheckpointDurableExecutionResponse Service::checkpoint(
   if (request.client_token) detail::validate_client_token(*request.client_token);
 
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   ExecutionRecord& exec = im.find(request.durable_execution_arn);
   if (request.client_token && exec.last_client_token &&
       exec.last_client_token->client_token == *request.client_token &&
       exec.last_client_token->checkpoint_token == request.checkpoint_token) {
-    return exec.last_client_token->response;
+    CheckpointDurableExecutionResponse replay = exec.last_client_token->response;
+    tx.commit();
+    return replay;
   }
   ++exec.checkpoint_calls;
+  exec.mark_changed();
   const auto fault = im.fault_for(exec);
   if (fault) {
     const std::string which = "checkpoint " + std::to_string(exec.checkpoint_calls) + " of " +
@@ -518,17 +849,19 @@ CheckpointDurableExecutionResponse Service::checkpoint(
   if (request.client_token) {
     exec.last_client_token =
         detail::ClientTokenEntry{*request.client_token, request.checkpoint_token, response};
+    exec.persist.client_token_unsaved = true;
   }
   // The response still reaches the handler, holding a token that is already dead: the process
   // "crashed" right after the service applied the batch.
   if (fault == CheckpointFaultKind::kCrashAfterApply) im.crash_invocation(exec);
   im.evict_excess();
+  tx.commit();
   return response;
 }
 
 GetDurableExecutionStateResponse Service::get_state(const GetDurableExecutionStateRequest& request) {
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   ExecutionRecord& exec = im.find(request.durable_execution_arn);
   im.check_token(exec, request.checkpoint_token);
   std::size_t limit = detail::resolve_max_items(request.max_items, "MaxItems");
@@ -539,18 +872,23 @@ GetDurableExecutionStateResponse Service::get_state(const GetDurableExecutionSta
     start = *index;
   }
   auto page = detail::page_state(exec.ops, start, limit, exec.token_sequence);
+  tx.commit();
   return {std::move(page.operations), std::move(page.next_marker)};
 }
 
 GetDurableExecutionResponse Service::get_execution(const GetDurableExecutionRequest& request) {
-  std::lock_guard lock(impl_->mu);
-  return impl_->describe(impl_->find(request.durable_execution_arn));
+  Impl::Txn tx(*impl_);
+  auto response = impl_->describe(impl_->find(request.durable_execution_arn));
+  tx.commit();
+  return response;
 }
 
 GetDurableExecutionHistoryResponse Service::get_history(
     const GetDurableExecutionHistoryRequest& request) {
-  std::lock_guard lock(impl_->mu);
-  return detail::page_history(impl_->find(request.durable_execution_arn).history, request);
+  Impl::Txn tx(*impl_);
+  auto page = detail::page_history(impl_->find(request.durable_execution_arn).history, request);
+  tx.commit();
+  return page;
 }
 
 ListDurableExecutionsByFunctionResponse Service::list_executions(
@@ -572,7 +910,7 @@ ListDurableExecutionsByFunctionResponse Service::list_executions(
   std::string qualifier = request.qualifier.value_or("$LATEST");
 
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   std::vector<const ExecutionRecord*> matches;
   for (const ExecutionRecord* exec : im.in_order) {
     if (exec->function_name != function || exec->qualifier != qualifier) continue;
@@ -596,29 +934,38 @@ ListDurableExecutionsByFunctionResponse Service::list_executions(
         e.arn, e.name, e.function_arn, e.status, e.start_timestamp, e.end_timestamp});
   }
   if (end < matches.size()) response.next_marker = std::to_string(end);
+  tx.commit();
   return response;
 }
 
 StopDurableExecutionResponse Service::stop(const StopDurableExecutionRequest& request) {
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   ExecutionRecord& exec = im.find(request.durable_execution_arn);
   // Stopping an execution that already ended changes nothing and reports when it ended.
-  if (exec.terminal()) return {*exec.end_timestamp};
+  if (exec.terminal()) {
+    const Timestamp ended = *exec.end_timestamp;
+    tx.commit();
+    return {ended};
+  }
   ErrorObject error = request.error.value_or(ErrorObject{});
   if (!request.error) error.error_message = kStoppedMessage;
   Timestamp now = im.clock->now();
   detail::finish_execution(exec, ExecutionStatus::Stopped, std::nullopt, std::move(error), now,
                            im.scheduler);
   im.evict_excess();
+  tx.commit();
   return {now};
 }
 
 std::optional<PendingInvocation> Service::take_ready_invocation() {
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   ExecutionRecord* exec = im.scheduler.take_ready();
-  if (exec == nullptr) return std::nullopt;
+  if (exec == nullptr) {
+    tx.release();
+    return std::nullopt;
+  }
   im.scheduler.timers().cancel(*exec, TimerKind::kInvocationRetry, "");
   std::string request_id = im.uuid();
   exec->in_flight = detail::InvocationInFlight{request_id, request_id, {}, im.clock->now()};
@@ -644,15 +991,19 @@ std::optional<PendingInvocation> Service::take_ready_invocation() {
   }
   exec->updated_operation_ids.clear();
   exec->updated_operation_id_set.clear();
+  // Not waited for: nothing is acknowledged here. Should the process die before the batch is
+  // durable, the store still has the execution queued, and it is invoked again.
+  tx.release();
   return pending;
 }
 
 void Service::complete_invocation(const std::string& arn, const std::string& request_id,
                                   const InvocationOutcome& outcome) {
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   complete_invocation_locked(arn, request_id, outcome);
   im.evict_excess();
+  tx.commit();
 }
 
 void Service::complete_invocation_locked(const std::string& arn, const std::string& request_id,
@@ -666,6 +1017,7 @@ void Service::complete_invocation_locked(const std::string& arn, const std::stri
   Timestamp now = im.clock->now();
   detail::InvocationInFlight inv = *exec.in_flight;
   exec.in_flight.reset();
+  exec.mark_changed();
   --im.in_flight_count;
   exec.current_token.clear();
 
@@ -733,7 +1085,7 @@ std::size_t Service::fire_due_timers() {
   std::vector<TargetCall> calls;
   std::size_t fired = 0;
   {
-    std::lock_guard lock(im.mu);
+    Impl::Txn tx(im);
     Timestamp now = im.clock->now();
     auto due = im.scheduler.timers().pop_due(now);
     fired = due.size();
@@ -746,9 +1098,11 @@ std::size_t Service::fire_due_timers() {
     }
     if (calls.empty()) {
       im.evict_excess();
+      tx.release();
       return fired;
     }
     ++im.target_calls_outside;
+    tx.release();
   }
   // Plain targets are user code: they run on this thread with no lock held, and may call the
   // service themselves.
@@ -761,12 +1115,14 @@ std::size_t Service::fire_due_timers() {
     } else {
       outcome = detail::call_plain_function(call.fn->plain, call.function_name, call.payload);
     }
-    std::lock_guard lock(im.mu);
+    Impl::Txn tx(im);
     im.finish_target_call(call, outcome, im.clock->now());
+    tx.release();
   }
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   --im.target_calls_outside;
   im.evict_excess();
+  tx.release();
   return fired;
 }
 
@@ -864,8 +1220,10 @@ std::string Service::describe_waiting(const std::string& arn) const {
 }
 
 std::vector<Operation> Service::operations(const std::string& arn) const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->find(arn).ops.snapshot();
+  Impl::Txn tx(*impl_);
+  auto ops = impl_->find(arn).ops.snapshot();
+  tx.commit();
+  return ops;
 }
 
 std::vector<Operation> Service::visible_operations(const std::string& arn) const {
@@ -903,28 +1261,31 @@ void Service::send_callback_success(const SendDurableExecutionCallbackSuccessReq
                                       std::to_string(request.result.size()) + ".");
   }
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   auto [exec, rec] = im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackSuccess");
   detail::complete_callback(*exec, im.scheduler, *rec, OperationStatus::Succeeded, request.result,
                             std::nullopt, im.clock->now());
+  tx.commit();
 }
 
 void Service::send_callback_failure(const SendDurableExecutionCallbackFailureRequest& request) {
   validate_callback_id(request.callback_id);
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   auto [exec, rec] = im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackFailure");
   detail::complete_callback(*exec, im.scheduler, *rec, OperationStatus::Failed, std::nullopt,
                             request.error, im.clock->now());
+  tx.commit();
 }
 
 void Service::send_callback_heartbeat(const SendDurableExecutionCallbackHeartbeatRequest& request) {
   validate_callback_id(request.callback_id);
   auto& im = *impl_;
-  std::lock_guard lock(im.mu);
+  Impl::Txn tx(im);
   auto [exec, rec] =
       im.find_open_callback(request.callback_id, "SendDurableExecutionCallbackHeartbeat");
   detail::heartbeat_callback(*exec, im.scheduler, *rec, im.clock->now());
+  tx.commit();
 }
 
 std::vector<CallbackInfo> Service::callbacks(const std::string& arn) const {

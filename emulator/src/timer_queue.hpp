@@ -1,11 +1,14 @@
 // TimerQueue: every armed timer of every execution, ordered by due time. Each timer has a key
 // (execution, kind, operation id); arming a key again replaces its previous timer, so a timer never
 // fires twice and cancelled timers leave nothing behind. Guarded by the Service's lock.
+// Every change to an execution's timers marks it (ExecutionRecord::mark_timers_changed), so a
+// Service with a store writes its timers again.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -23,6 +26,11 @@ enum class TimerKind {
   kInvokeTarget,       // CHAINED_INVOKE with a plain or unknown target: call it / fail it now
 };
 
+// The kind's stable name, as a store records it ("WaitEnd", "StepRetry", ...), and back
+// (std::nullopt for a name no kind has).
+const char* timer_kind_id(TimerKind kind);
+std::optional<TimerKind> timer_kind_from_id(std::string_view id);
+
 struct TimerRef {
   ExecutionRecord* exec = nullptr;
   TimerKind kind = TimerKind::kWaitEnd;
@@ -33,13 +41,13 @@ struct TimerRef {
 class TimerQueue {
  public:
   void arm(ExecutionRecord& exec, TimerKind kind, const std::string& op_id, Timestamp due);
-  void cancel(const ExecutionRecord& exec, TimerKind kind, const std::string& op_id);
-  void cancel_all(const ExecutionRecord& exec);
+  void cancel(ExecutionRecord& exec, TimerKind kind, const std::string& op_id);
+  void cancel_all(ExecutionRecord& exec);
   std::optional<Timestamp> next_due() const;
   // Removes and returns the timers due at or before `now`, earliest first.
   std::vector<TimerRef> pop_due(Timestamp now);
   // Same, restricted to `exec` and to operation timers (not execution timeout or invocation retry).
-  std::vector<TimerRef> pop_due_operation_timers(const ExecutionRecord& exec, Timestamp now);
+  std::vector<TimerRef> pop_due_operation_timers(ExecutionRecord& exec, Timestamp now);
   // The timers armed for `exec`, earliest first.
   std::vector<TimerRef> armed_for(const ExecutionRecord& exec) const;
 

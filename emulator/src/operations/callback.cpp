@@ -54,6 +54,7 @@ bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const st
                            bool heartbeat, Timestamp now) {
   OpRecord* rec = exec.ops.find(op_id);
   if (rec == nullptr || rec->op.status != OperationStatus::Started) return false;
+  exec.mark_changed();
   ErrorObject error;
   error.error_type = heartbeat ? "Callback.Heartbeat" : "Callback.Timeout";
   error.error_message = heartbeat ? "Callback timed out on heartbeat" : "Callback timed out";
@@ -72,6 +73,7 @@ bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const st
 void complete_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& rec,
                        OperationStatus status, std::optional<std::string> result,
                        std::optional<ErrorObject> error, Timestamp now) {
+  exec.mark_changed();
   rec.op.status = status;
   rec.op.end_timestamp = now;
   EventDetails details;

@@ -82,6 +82,7 @@ bool complete_chained_invoke(ExecutionRecord& exec, Scheduler& scheduler, const 
       rec->op.status != OperationStatus::Started) {
     return false;
   }
+  exec.mark_changed();
   rec->op.status = status;
   rec->op.end_timestamp = now;
   rec->invoke_child = nullptr;

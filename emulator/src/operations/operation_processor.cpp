@@ -38,6 +38,7 @@ OpRecord& create_operation(ExecutionRecord& exec, const OperationUpdate& update,
   op.sub_type = update.sub_type;
   op.start_timestamp = now;
   op.status = OperationStatus::Started;
+  exec.mark_changed();
   return exec.ops.create(std::move(op));
 }
 

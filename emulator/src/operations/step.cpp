@@ -117,6 +117,7 @@ const OperationProcessor& step_processor() {
 bool fire_step_retry(ExecutionRecord& exec, const std::string& op_id) {
   OpRecord* rec = exec.ops.find(op_id);
   if (rec == nullptr || rec->op.status != OperationStatus::Pending) return false;
+  exec.mark_changed();
   // PENDING → READY records no history event (PROTOCOL.md §6.2).
   rec->op.status = OperationStatus::Ready;
   if (rec->op.step_details) rec->op.step_details->next_attempt_timestamp.reset();

@@ -61,6 +61,7 @@ const OperationProcessor& wait_processor() {
 bool fire_wait_end(ExecutionRecord& exec, const std::string& op_id, Timestamp now) {
   OpRecord* rec = exec.ops.find(op_id);
   if (rec == nullptr || rec->op.status != OperationStatus::Started) return false;
+  exec.mark_changed();
   rec->op.status = OperationStatus::Succeeded;
   rec->op.end_timestamp = now;
   exec.ops.touch(*rec);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "durable/emulator/clock.hpp"
+#include "durable/emulator/execution_store.hpp"
 #include "durable/emulator/function_registry.hpp"
 #include "durable/model/api.hpp"
 #include "durable/model/api_error.hpp"
@@ -37,6 +38,12 @@ struct ServiceOptions {
   // that never existed, and its name may be used again. Executions still running are never
   // evicted. Must be >= 1 (0 is taken as 1).
   std::size_t retain_executions = 10000;
+  // Where executions outlive the process (execution_store.hpp). Empty: nowhere — the working set
+  // in memory is the only copy, as the in-process runner wants, and nothing is written.
+  // With a store, the Service loads it at construction and recovers what it holds (see the
+  // constructor), and every call that changes state returns only once its change is durable;
+  // calls that read wait until every change they can see is durable.
+  std::shared_ptr<ExecutionStore> store;
 };
 
 struct StartExecutionRequest {
@@ -95,6 +102,13 @@ enum class CheckpointFaultKind {
 
 class Service {
  public:
+  // With options.store, loads it and recovers: running executions go on (due timers fire at the
+  // next fire_due_timers(), later ones stay armed); an invocation that was in flight is lost —
+  // InvocationCompleted records it with {ErrorType: "Runtime.ExitError"} (not counted as a
+  // failure of the function) and the execution is invoked again at once; open callbacks stay
+  // answerable by their ids; checkpoint tokens issued before are refused ("Invalid checkpoint
+  // token"), since their secrets were never stored. A VirtualClock moves to the latest time the
+  // store recorded. Throws StoreError when the store cannot be read (the message names it).
   explicit Service(std::shared_ptr<Clock> clock, ServiceOptions options = {});
   ~Service();
   Service(const Service&) = delete;
