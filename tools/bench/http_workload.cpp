@@ -6,6 +6,7 @@
 #include <cctype>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "durable/emulator/clock.hpp"
 #include "durable/emulator/http_server.hpp"
+#include "durable/emulator/sqlite_store.hpp"
 
 namespace durable::bench {
 namespace {
@@ -52,9 +54,19 @@ double percentile(std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-Json run_http_workload(int n, int connections) {
+Json run_http_workload(int n, int connections, const std::string& store_path) {
   if (n < 1 || connections < 1) throw std::invalid_argument("http workload: n and C must be >= 1");
-  emulator::Service service(std::make_shared<emulator::SystemClock>());
+  emulator::ServiceOptions service_options;
+  std::shared_ptr<emulator::SqliteStore> store;
+  if (!store_path.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::error_code ec;
+      std::filesystem::remove(store_path + suffix, ec);
+    }
+    store = std::make_shared<emulator::SqliteStore>(store_path);
+    service_options.store = store;
+  }
+  emulator::Service service(std::make_shared<emulator::SystemClock>(), service_options);
   emulator::FunctionRegistry registry;
   // Never run: the driver is off and the benchmark answers for the handler itself.
   registry.register_durable_function("bench", [](const DurableExecutionInvocationInput&) {
@@ -138,6 +150,8 @@ Json run_http_workload(int n, int connections) {
               {"p50_ms", percentile(all, 0.50)},
               {"p99_ms", percentile(all, 0.99)},
               {"errors", errors},
+              {"store", store_path.empty() ? std::string("memory") : store_path},
+              {"commits", store ? store->commits() : 0},
               {"ok", errors == 0 && static_cast<int>(accepted) == n}};
 }
 

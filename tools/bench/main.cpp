@@ -3,8 +3,9 @@
 //   {"workload", "n", "wall_ms", "result", "operations", "invocations", "checkpoints"}
 // Compare whole-process time with the TypeScript peer (shared/bench/peers/run-js-peer.sh) on the
 // same machine in the same session.
-// `--workload http --n N --connections C` measures the emulator's checkpoint API over HTTP
-// instead (http_workload.hpp) and prints its own JSON line (checkpoints_per_s, p50_ms, p99_ms).
+// `--workload http --n N --connections C [--store PATH]` measures the emulator's checkpoint API
+// over HTTP instead (http_workload.hpp) and prints its own JSON line (checkpoints_per_s, p50_ms,
+// p99_ms); with --store every checkpoint is committed to an SQLite store at PATH before its 200.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
@@ -126,12 +127,15 @@ int main(int argc, char** argv) {
   int n = 0;
   int repeat = 1;
   int connections = 16;
+  std::string store_path;
   app.add_option("--workload", workload, "steps | waits | many | map | http")
       ->required()
       ->check(CLI::IsMember({"steps", "waits", "many", "map", "http"}));
   app.add_option("--connections", connections,
                  "http: executions driven at once, one keep-alive connection each (default 16)")
       ->check(CLI::Range(1, 256));
+  app.add_option("--store", store_path,
+                 "http: write through an SQLite store at this path (replaced if it exists)");
   app.add_option("--n", n, "size of the workload (default: the reference N)")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--repeat", repeat, "runs to make, one JSON line each")->check(CLI::Range(1, 1000));
@@ -141,7 +145,7 @@ int main(int argc, char** argv) {
   bool all_ok = true;
   for (int k = 0; k < repeat; ++k) {
     if (workload == "http") {
-      Json line = durable::bench::run_http_workload(n, connections);
+      Json line = durable::bench::run_http_workload(n, connections, store_path);
       all_ok = all_ok && line["ok"].get<bool>();
       std::cout << line.dump() << std::endl;
       continue;

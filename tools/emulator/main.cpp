@@ -6,6 +6,12 @@
 //                    [--function NAME=COMMAND]... [--concurrency N]
 //                    [--runtime-function NAME]... [--runtime-timeout SECONDS]
 //                    [--execution-timeout SECONDS] [--retain-executions N] [--workers N]
+//                    [--store PATH]
+//
+// With --store, executions live in an SQLite file and outlive the process: a restart on the same
+// file (after a stop or a crash) resumes them (README "Keeping executions across restarts"). A
+// store that cannot be used (locked by another emulator, newer schema, corrupt) is reported on
+// stderr, naming the file, and the emulator exits with status 1.
 //
 // A --function is served by handler processes the emulator starts itself (`/bin/sh -c COMMAND`,
 // restarted when they exit, up to --concurrency per function); a --runtime-function by
@@ -35,6 +41,7 @@
 #include "durable/emulator/clock.hpp"
 #include "durable/emulator/http_server.hpp"
 #include "durable/emulator/service.hpp"
+#include "durable/emulator/sqlite_store.hpp"
 #include "durable/fixtures/conformance_handlers.hpp"
 #include "durable/invocation.hpp"
 #include "durable/logger.hpp"
@@ -121,6 +128,7 @@ int main(int argc, char** argv) {
   std::size_t workers = 8;
   double runtime_timeout_s = 900;
   std::int64_t execution_timeout_s = 0;
+  std::string store_path;
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
@@ -152,6 +160,9 @@ int main(int argc, char** argv) {
   app.add_option("--execution-timeout", execution_timeout_s,
                  "ExecutionTimeout in seconds of the runtime functions' executions (default 86400)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{31622400}));
+  app.add_option("--store", store_path,
+                 "SQLite file keeping executions across restarts (created when missing); "
+                 "without it executions live in memory only");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -170,7 +181,17 @@ int main(int argc, char** argv) {
   }
   durable::emulator::ServiceOptions service_options;
   service_options.retain_executions = retain_executions;
-  Service service(clock, service_options);
+  std::unique_ptr<Service> service_holder;
+  try {
+    if (!store_path.empty()) {
+      service_options.store = std::make_shared<durable::emulator::SqliteStore>(store_path);
+    }
+    service_holder = std::make_unique<Service>(clock, service_options);
+  } catch (const durable::emulator::StoreError& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  Service& service = *service_holder;
   FunctionRegistry registry;
   std::size_t count = 0;
   try {
@@ -213,8 +234,11 @@ int main(int argc, char** argv) {
     std::printf("runtime-api %s %s:%d\n", name.c_str(), host.c_str(),
                 server.runtime_api_port(name));
   }
-  spdlog::info("{} fixture functions registered; clock: {}", count,
-               skip_time ? "virtual (skip-time)" : "system");
+  spdlog::info("{} fixture functions registered; clock: {}; executions: {}", count,
+               skip_time ? "virtual (skip-time)" : "system",
+               store_path.empty() ? std::string("in memory")
+                                  : "SQLite store " + store_path + " (" +
+                                        std::to_string(service.execution_count()) + " loaded)");
   std::printf("listening on http://%s:%d\n", host.c_str(), server.port());
   std::fflush(stdout);
 
