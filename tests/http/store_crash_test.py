@@ -185,7 +185,7 @@ class Fake:
             with self.lock:
                 self.acked.setdefault(arn, {})[op_id] = payload
             token = json.loads(text)["CheckpointToken"]
-            time.sleep(random.uniform(0, 0.02))
+            time.sleep(random.uniform(0.005, 0.04))
         out = json.dumps({"Status": "SUCCEEDED", "Result": json.dumps(steps * 1000)})
         try:
             request(runtime_host, "POST", f"/2018-06-01/runtime/invocation/{request_id}/response",
@@ -299,8 +299,18 @@ def main():
                 callbacks[invoke("4-1", f"cb{i}", f"answer-{i}")] = f"answer-{i}"
             invoke("2-3", None, {"completedWaits": 2})
             for i in range(4):
-                steps = 20 + 5 * i
+                steps = 40 + 20 * i
                 invoke("fake", {"steps": steps}, steps * 1000)
+
+            def second_wave():
+                # Started while the kills go on (an Invoke cut off by a kill may leave an extra
+                # execution behind; only those whose 202 came back are checked).
+                invoke("1-3", None, "first_second")
+                invoke("5-1", "echo-late", "echo-late")
+                arn = invoke("4-1", "cb-late", "answer-late")
+                threading.Thread(target=answer_callbacks, args=(emu, {arn: "answer-late"}, stop),
+                                 daemon=True).start()
+                invoke("fake", {"steps": 50}, 50 * 1000)
 
             fake = Fake(emu, stop)
             for _ in range(3):
@@ -314,6 +324,8 @@ def main():
                 time.sleep(rng.uniform(0.3, 1.5))
                 emu.kill()
                 emu.start()
+                if cycle == cycles // 2:
+                    second_wave()
             print(f"killed and restarted {cycles} times")
 
             deadline = time.monotonic() + DEADLINE_S

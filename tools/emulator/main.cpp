@@ -188,7 +188,8 @@ int main(int argc, char** argv) {
     }
     service_holder = std::make_unique<Service>(clock, service_options);
   } catch (const durable::emulator::StoreError& e) {
-    spdlog::error("{}", e.what());
+    // stderr, not the log: stdout carries only the machine-readable start-up lines.
+    std::fprintf(stderr, "durable-emulator: %s\n", e.what());
     return 1;
   }
   Service& service = *service_holder;

@@ -432,14 +432,14 @@ std::uint64_t SqliteStore::commits() const {
 }
 
 std::uint64_t SqliteStore::submit(StoreBatch batch) {
+  std::uint64_t ticket = 0;
   {
     std::lock_guard lock(mu_);
     queue_.push_back(std::move(batch));
-    ++submitted_;
+    ticket = ++submitted_;
   }
   queued_cv_.notify_one();
-  std::lock_guard lock(mu_);
-  return submitted_;
+  return ticket;
 }
 
 void SqliteStore::wait_durable(std::uint64_t ticket) {
