@@ -6,7 +6,7 @@
 //                    [--function NAME=COMMAND]... [--concurrency N]
 //                    [--runtime-function NAME]... [--runtime-timeout SECONDS]
 //                    [--execution-timeout SECONDS] [--retain-executions N] [--workers N]
-//                    [--store PATH]
+//                    [--store PATH] [--store-sync normal|full]
 //
 // With --store, executions live in an SQLite file and outlive the process: a restart on the same
 // file (after a stop or a crash) resumes them (README "Keeping executions across restarts"). A
@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   double runtime_timeout_s = 900;
   std::int64_t execution_timeout_s = 0;
   std::string store_path;
+  std::string store_sync = "normal";
   app.add_option("--host", host, "Address to listen on");
   app.add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
   app.add_flag("--skip-time", skip_time,
@@ -163,6 +164,10 @@ int main(int argc, char** argv) {
   app.add_option("--store", store_path,
                  "SQLite file keeping executions across restarts (created when missing); "
                  "without it executions live in memory only");
+  app.add_option("--store-sync", store_sync,
+                 "normal (default): a commit survives the emulator dying; full: it survives a "
+                 "power loss too (an fsync per commit)")
+      ->check(CLI::IsMember({"normal", "full"}));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -184,7 +189,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<Service> service_holder;
   try {
     if (!store_path.empty()) {
-      service_options.store = std::make_shared<durable::emulator::SqliteStore>(store_path);
+      durable::emulator::SqliteStoreOptions sqlite_options;
+      sqlite_options.synchronous_full = store_sync == "full";
+      service_options.store =
+          std::make_shared<durable::emulator::SqliteStore>(store_path, sqlite_options);
     }
     service_holder = std::make_unique<Service>(clock, service_options);
   } catch (const durable::emulator::StoreError& e) {

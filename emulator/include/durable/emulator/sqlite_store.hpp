@@ -1,8 +1,11 @@
 // SqliteStore: an ExecutionStore in one SQLite file (Debian's libsqlite3), what
 // `durable-emulator --store PATH` uses.
 //
-// - Durability: WAL journal, synchronous=FULL. A batch is durable once the transaction holding
-//   it has committed.
+// - Durability: WAL journal. A batch is durable once the transaction holding it has committed:
+//   with synchronous=NORMAL (the default) a commit survives the process dying at any moment
+//   (SIGKILL, crash) but not a power loss or OS crash, which may take the last commits; with
+//   synchronous=FULL (SqliteStoreOptions::synchronous_full) every commit is fsynced and survives
+//   those too, at a lower commit rate.
 // - Group commit: one writer thread takes every batch submitted since its last commit and writes
 //   them all in one transaction, so requests arriving together share one commit (and one fsync);
 //   a request waits only for the commit that holds its batch.
@@ -31,9 +34,9 @@
 namespace durable::emulator {
 
 struct SqliteStoreOptions {
-  // FULL (default): a commit survives a power loss. NORMAL: it survives the process dying (the
-  // OS still has it) but a power loss may take the last commits; fewer fsyncs.
-  bool synchronous_full = true;
+  // false (NORMAL, default): a commit survives the process dying (the OS has it) but a power
+  // loss may take the last commits. true (FULL): every commit is fsynced first.
+  bool synchronous_full = false;
 };
 
 class SqliteStore final : public ExecutionStore {
