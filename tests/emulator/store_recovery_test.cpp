@@ -357,5 +357,36 @@ TEST(StoreWrites, ReadsSubmitNoBatch) {
   EXPECT_EQ(store->batches(), batches);
 }
 
+// A store that cannot write: the change is not acknowledged, the caller gets the service's 500
+// naming the store's problem (never a crash, never a 200).
+class FailingStore final : public ExecutionStore {
+ public:
+  StoredState load() override { return {}; }
+  std::uint64_t submit(StoreBatch) override { return ++tickets_; }
+  void wait_durable(std::uint64_t ticket) override {
+    if (ticket >= 1) throw StoreError("store /x/y.db: writing failed: disk I/O error");
+  }
+  std::string describe() const override { return "store /x/y.db"; }
+
+ private:
+  std::uint64_t tickets_ = 0;
+};
+
+TEST(StoreWrites, FailedWriteIsAServiceErrorNamingTheStore) {
+  ServiceOptions options;
+  options.store = std::make_shared<FailingStore>();
+  Service service(std::make_shared<VirtualClock>(at_ms(kStartMs)), options);
+  StartExecutionRequest r;
+  r.function_name = "fn";
+  try {
+    service.start_execution(r);
+    ADD_FAILURE() << "start_execution acknowledged a change the store did not keep";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.http_status(), 500);
+    EXPECT_EQ(e.code(), "ServiceException");
+    EXPECT_NE(std::string(e.what()).find("store /x/y.db: writing failed"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace durable::emulator::testing
