@@ -24,6 +24,8 @@
 #include <cmath>
 #include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <stdexcept>
 
 #include "durable/durable_context.hpp"
 #include "durable/operation_id.hpp"
@@ -65,10 +67,15 @@ void validate_spec(const detail::BatchSpec& spec) {
   for (const auto& item_name : spec.item_names) detail::validate_name(item_name);
 }
 
-// How long a started item may wait while no worker takes any item before the pool adds a thread,
-// how often the coordinator looks (backing off while nothing needs adding), and how long it waits
-// before trying again after a thread could not be created.
+// How long a started item may wait while no worker takes any item before the monitor adds a
+// worker: kSpawnAfter when no member of the invocation runs SDK code (they all wait in step bodies
+// or requests, so nobody would take it soon), kSpawnAfterBusy otherwise (a worker busy in SDK
+// code, or between its operations, or preempted; another worker would mostly wait for the SDK
+// lock, so on a loaded machine short items would pass the lock between threads at every step).
+// Then how often the monitor looks (backing off while nothing needs adding), and how long it
+// waits before trying again after the pool had no thread.
 constexpr std::chrono::microseconds kSpawnAfter{100};
+constexpr std::chrono::microseconds kSpawnAfterBusy{1000};
 constexpr std::chrono::microseconds kFirstPoll{100};
 constexpr std::chrono::microseconds kLastPoll{2000};
 constexpr std::chrono::milliseconds kSpawnRetry{10};
@@ -268,6 +275,12 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // Take the SDK lock unless this thread already holds it (a branch running a nested batch).
   std::optional<std::unique_lock<std::mutex>> own_lock;
   std::unique_lock<std::mutex>* lock = detail::current_sdk_lock();
+  if (lock != nullptr && (lock->mutex() != &state_->sdk_mutex() || !lock->owns_lock())) {
+    // Not reachable through the public API (enter_operation rejects other threads and step
+    // bodies); running the items without this invocation's lock would race its state.
+    throw std::logic_error("parallel/map called on a thread that does not hold its invocation's "
+                           "SDK lock");
+  }
   if (lock == nullptr) {
     own_lock.emplace(state_->sdk_mutex());
     lock = &*own_lock;
@@ -284,7 +297,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // started at once, and each item that ends (or suspends) starts the next one. The calling
   // thread runs them, joined by up to min(limit, n) - 1 workers borrowed from the process's
   // WorkerPool, which a monitor (itself a pool task) adds while started items wait and no worker
-  // has taken one for kSpawnAfter. Short bodies thus run back to back on one thread instead of
+  // has taken one for kSpawnAfter (kSpawnAfterBusy while SDK code runs). Short bodies thus run back to back on one thread instead of
   // passing the SDK lock between threads at every step, while slow bodies still overlap.
   const std::size_t limit = std::max<std::size_t>(1, spec.max_concurrency.value_or(n));
   const std::size_t worker_cap = std::min(limit, n);
@@ -477,8 +490,11 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       }
       if (monitor_wake.wait_for(guard, poll) == std::cv_status::no_timeout) continue;
       const auto now = std::chrono::steady_clock::now();
-      const bool stalled = work_waiting && steady_now_ns() - last_take_ns >=
-                                               std::chrono::nanoseconds(kSpawnAfter).count();
+      const std::int64_t waited = steady_now_ns() - last_take_ns;
+      const bool stalled =
+          work_waiting && (waited >= std::chrono::nanoseconds(kSpawnAfterBusy).count() ||
+                           (waited >= std::chrono::nanoseconds(kSpawnAfter).count() &&
+                            state_->active_members() == 0));
       if (stalled && starting_workers == 0 && now >= next_spawn_attempt) {
         guard.unlock();
         // Fewer workers than asked for only means less overlap for now; try again later.

@@ -1,6 +1,7 @@
 #include "worker_pool.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace durable::detail {
 
