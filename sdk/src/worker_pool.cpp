@@ -1,7 +1,6 @@
 #include "worker_pool.hpp"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace durable::detail {
 
