@@ -14,6 +14,7 @@ set(_durable_sdk_srcs
   src/wait_for_callback.cpp
   src/wait_for_condition.cpp
   src/batch_result.cpp
+  src/worker_pool.cpp
   src/batch.cpp
   src/invocation.cpp
   src/plugin.cpp

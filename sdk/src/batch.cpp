@@ -1,19 +1,31 @@
 // parallel and map: the batch coordinator (DESIGN.md §4 Concurrency, SDK-SEMANTICS.md §5, §11.2).
 //
 // The thread that called parallel/map runs items itself, as the batch's first worker. A monitor
-// thread adds worker threads (up to the concurrency limit) while started items wait and no worker
-// has taken one for a while (the workers wait on slow step bodies or requests, or are busy in one
-// long item); the call returns once every worker has left. Workers run the items, record each
-// outcome in the item's slot and apply the completion rules themselves. All of an
-// invocation's SDK code runs under ExecutionState::sdk_mutex(), which step bodies and in-flight
-// checkpoint requests release, so the state, the checkpoint queue, the slots and the counters
-// need no locks of their own; only the pool's own bookkeeping has a mutex.
+// adds workers (up to the concurrency limit) while started items wait and no worker has taken
+// one for a while (the workers wait on slow step bodies or requests, or are busy in one long
+// item); the call returns once every worker has left. The monitor and the workers are tasks on
+// the process-wide WorkerPool (worker_pool.hpp): their threads outlive the batch and serve the
+// next one, so a warm process creates no thread per batch or per item group. A batch with a
+// limit of one (or a single item) starts no monitor, and the monitor leaves as soon as no item
+// can wait for a worker any more. Progress never depends on the pool having a thread free: the
+// caller runs every item the workers do not, so nested batches cannot deadlock on a bounded pool.
+// Workers run the items, record each outcome in the item's slot and apply the completion rules
+// themselves. All of an invocation's SDK code runs under ExecutionState::sdk_mutex(), which step
+// bodies and in-flight checkpoint requests release, so the state, the checkpoint queue, the slots
+// and the counters need no locks of their own; only the monitor's bookkeeping has a mutex.
+//
+// The SDK lock: the invocation's thread holds it from execute() on (current_sdk_lock() points at
+// that unique_lock), and a batch called there runs its items under that same lock object; a
+// branch thread running a nested batch reuses its own the same way. The caller unlocks it only to
+// wait for its workers (which take the same mutex), after leaving its item loop, and locks it
+// again before it reads the slots, so the batch's state is only touched under the lock.
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <memory>
-#include <thread>
+#include <mutex>
+#include <stdexcept>
 
 #include "durable/durable_context.hpp"
 #include "durable/operation_id.hpp"
@@ -21,6 +33,7 @@
 #include "execution_state.hpp"
 #include "operation_support.hpp"
 #include "plugin_dispatcher.hpp"
+#include "worker_pool.hpp"
 
 namespace durable {
 namespace {
@@ -54,10 +67,15 @@ void validate_spec(const detail::BatchSpec& spec) {
   for (const auto& item_name : spec.item_names) detail::validate_name(item_name);
 }
 
-// How long a started item may wait while no worker takes any item before the pool adds a thread,
-// how often the coordinator looks (backing off while nothing needs adding), and how long it waits
-// before trying again after a thread could not be created.
+// How long a started item may wait while no worker takes any item before the monitor adds a
+// worker: kSpawnAfter when no member of the invocation runs SDK code (they all wait in step bodies
+// or requests, so nobody would take it soon), kSpawnAfterBusy otherwise (a worker busy in SDK
+// code, or between its operations, or preempted; another worker would mostly wait for the SDK
+// lock, so on a loaded machine short items would pass the lock between threads at every step).
+// Then how often the monitor looks (backing off while nothing needs adding), and how long it
+// waits before trying again after the pool had no thread.
 constexpr std::chrono::microseconds kSpawnAfter{100};
+constexpr std::chrono::microseconds kSpawnAfterBusy{1000};
 constexpr std::chrono::microseconds kFirstPoll{100};
 constexpr std::chrono::microseconds kLastPoll{2000};
 constexpr std::chrono::milliseconds kSpawnRetry{10};
@@ -257,6 +275,12 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // Take the SDK lock unless this thread already holds it (a branch running a nested batch).
   std::optional<std::unique_lock<std::mutex>> own_lock;
   std::unique_lock<std::mutex>* lock = detail::current_sdk_lock();
+  if (lock != nullptr && (lock->mutex() != &state_->sdk_mutex() || !lock->owns_lock())) {
+    // Not reachable through the public API (enter_operation rejects other threads and step
+    // bodies); running the items without this invocation's lock would race its state.
+    throw std::logic_error("parallel/map called on a thread that does not hold its invocation's "
+                           "SDK lock");
+  }
   if (lock == nullptr) {
     own_lock.emplace(state_->sdk_mutex());
     lock = &*own_lock;
@@ -271,10 +295,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
 
   // Items start in index order with at most `limit` in flight: the first min(limit, n) count as
   // started at once, and each item that ends (or suspends) starts the next one. The calling
-  // thread runs them, joined by up to min(limit, n) - 1 worker threads that a monitor adds while
-  // started items wait and no worker has taken one for kSpawnAfter. Short bodies thus run back to
-  // back on one thread instead of passing the SDK lock between threads at every step, while slow
-  // bodies still overlap.
+  // thread runs them, joined by up to min(limit, n) - 1 workers borrowed from the process's
+  // WorkerPool, which a monitor (itself a pool task) adds while started items wait and no worker
+  // has taken one for kSpawnAfter (kSpawnAfterBusy while SDK code runs). Short bodies thus run back to back on one thread instead of
+  // passing the SDK lock between threads at every step, while slow bodies still overlap.
   const std::size_t limit = std::max<std::size_t>(1, spec.max_concurrency.value_or(n));
   const std::size_t worker_cap = std::min(limit, n);
   std::vector<Slot> slots(n);
@@ -285,11 +309,26 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   std::size_t failed = 0;
   std::optional<CompletionReason> decided;
   std::exception_ptr fatal;
-  // Read by the coordinator without the SDK lock: is a started item waiting for a worker, and
-  // when did a worker last take one?
+  // The monitor's own bookkeeping, guarded by monitor_mutex (taken after the SDK lock, never
+  // before it).
+  std::mutex monitor_mutex;
+  std::condition_variable monitor_wake;
+  std::size_t live_workers = 0;  // worker tasks handed to the pool and not yet done
+  bool caller_done = false;
+  // Read by the monitor without the SDK lock: is a started item waiting for a worker, when did a
+  // worker last take one, and may one still wait (false once every item was taken or the batch
+  // was decided: the monitor has nothing left to do and leaves).
   std::atomic<bool> work_waiting{worker_cap > 0};
+  std::atomic<bool> work_possible{worker_cap > 1};
   std::atomic<std::int64_t> last_take_ns{steady_now_ns()};
-  auto update_work_waiting = [&] { work_waiting = !decided && !fatal && next < started_count; };
+  auto update_work_waiting = [&] {
+    work_waiting = !decided && !fatal && next < started_count;
+    if (work_possible && (decided || fatal || next == n)) {
+      const std::lock_guard<std::mutex> guard(monitor_mutex);
+      work_possible = false;
+      monitor_wake.notify_one();
+    }
+  };
 
   // The branch of this invocation whose code runs this batch, if any: stopping it stops the items.
   detail::BranchScope* const enclosing_scope =
@@ -358,24 +397,13 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
   };
 
-  // The calling thread is the first worker; extra worker threads take slots [0, worker_cap - 1)
-  // and the caller's retirement bookkeeping uses the id after them.
+  // The calling thread is the first worker (id 0); the monitor numbers the workers it adds.
+  constexpr std::size_t caller_id = 0;
   const std::size_t extra_cap = worker_cap > 0 ? worker_cap - 1 : 0;
-  const std::size_t caller_id = extra_cap;
-  std::mutex pool_mutex;
-  std::condition_variable pool_changed;
-  std::size_t live_workers = 0;  // extra worker threads, guarded by pool_mutex
-  bool caller_done = false;      // guarded by pool_mutex
-  std::vector<std::thread> workers(extra_cap);
-  std::vector<std::size_t> free_slots;  // monitor only
-  std::vector<std::size_t> exited;      // guarded by pool_mutex; never more than extra_cap
-  free_slots.reserve(workers.size());
-  exited.reserve(workers.size());
-  for (std::size_t slot = workers.size(); slot-- > 0;) free_slots.push_back(slot);
   // Workers inside their item loop (guarded by the SDK lock): each of them re-checks for
   // started items under the lock before it leaves, so none is left without a worker.
   std::size_t looping_workers = 0;
-  std::size_t last_taker = worker_cap;  // the id of the worker that took the latest item
+  std::size_t last_taker = caller_id;  // the id of the worker that took the latest item
   // Runs items on the calling thread, which holds the SDK lock, until none is left for it.
   auto item_loop = [&](std::size_t id) {
     ++looping_workers;
@@ -387,10 +415,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         update_work_waiting();
         run_item(i);
         update_work_waiting();
-        // A worker thread retires while another worker of this batch keeps taking items (short
-        // items: the two would only pass the lock back and forth); the monitor adds one again
-        // when started items wait and nobody takes them. The caller never retires: the monitor
-        // has no thread slot for its place.
+        // A worker retires (back to the pool, a cheap park) while another worker of this batch
+        // keeps taking items (short items: the two would only pass the lock back and forth);
+        // the monitor adds one again when started items wait and nobody takes them. The caller
+        // never retires: it is the one worker the batch always has.
         if (id != caller_id && looping_workers > 1 && last_taker != id &&
             steady_now_ns() - last_take_ns < std::chrono::nanoseconds(kSpawnAfter).count()) {
           break;
@@ -405,77 +433,73 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
     --looping_workers;
   };
-  // Workers spawned but not yet in their loop: while one is still starting, the monitor does not
-  // add another (the lock may simply be busy, and would be for every new thread too).
+  // Workers handed to the pool but not yet in their loop: while one is still starting, the
+  // monitor does not add another (the lock may simply be busy, and would be for every new one).
   std::atomic<std::size_t> starting_workers{0};
-  auto worker = [&](std::size_t slot) {
+  // A worker task, on a pool thread. Pool threads hold no SDK lock, branch scope or membership
+  // between tasks; a task sets them and puts them back before it ends.
+  auto worker = [&](std::size_t id) {
     std::unique_lock<std::mutex> worker_lock(state_->sdk_mutex());
+    std::unique_lock<std::mutex>* const previous_lock = detail::current_sdk_lock();
     detail::current_sdk_lock() = &worker_lock;
     const auto* previous_membership = state_->member_begin();
     --starting_workers;
-    item_loop(slot);
+    item_loop(id);
     state_->member_end(previous_membership);
-    detail::current_sdk_lock() = nullptr;
+    detail::current_sdk_lock() = previous_lock;
     worker_lock.unlock();
-    const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+    const std::lock_guard<std::mutex> guard(monitor_mutex);
     --live_workers;
-    exited.push_back(slot);
-    pool_changed.notify_one();
+    monitor_wake.notify_one();
   };
-  // Starts one more worker (monitor only, not holding pool_mutex); false when no thread could be
-  // created.
+  detail::WorkerPool& pool = detail::WorkerPool::process();
+  detail::WorkerPool::Group group;  // the monitor and the workers, waited for before returning
+  std::size_t worker_ids = caller_id;  // monitor only
+  // Hands one more worker to the pool (monitor only, not holding monitor_mutex); false when the
+  // pool has no thread for it.
   auto spawn = [&]() -> bool {
-    const std::size_t slot = free_slots.back();
+    const std::size_t id = ++worker_ids;
     state_->workers_launched(1);  // counted as running SDK code from the start
     ++starting_workers;
     {
-      const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+      const std::lock_guard<std::mutex> guard(monitor_mutex);
       ++live_workers;
     }
-    try {
-      workers[slot] = std::thread(worker, slot);
-      free_slots.pop_back();
-      return true;
-    } catch (...) {
-      --starting_workers;
-      {
-        const std::lock_guard<std::mutex> pool_lock(pool_mutex);
-        --live_workers;
-      }
-      const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
-      state_->worker_not_launched();
-      return false;
+    if (pool.run(group, [&worker, id] { worker(id); })) return true;
+    --starting_workers;
+    {
+      const std::lock_guard<std::mutex> guard(monitor_mutex);
+      --live_workers;
     }
+    const std::lock_guard<std::mutex> sdk(state_->sdk_mutex());
+    state_->worker_not_launched();
+    return false;
   };
-  // The monitor adds workers while started items wait and nobody takes them, joins the ones that
-  // exit, and leaves once the caller is done with its own items and no worker is left.
+  // The monitor adds workers while started items wait and nobody takes them. It leaves once no
+  // item can wait any more (all taken, or the batch decided), or the caller is done with its
+  // items and no worker is left; the workers still running finish on their own.
   auto monitor = [&] {
-    std::unique_lock<std::mutex> pool_lock(pool_mutex);
+    std::unique_lock<std::mutex> guard(monitor_mutex);
     auto poll = kFirstPoll;
     auto next_spawn_attempt = std::chrono::steady_clock::now();
     for (;;) {
-      while (!exited.empty()) {
-        const std::size_t slot = exited.back();
-        exited.pop_back();
-        pool_lock.unlock();
-        workers[slot].join();  // it has left its loop: a retired worker frees its stack now
-        free_slots.push_back(slot);
-        pool_lock.lock();
-      }
-      if (caller_done && live_workers == 0) break;
-      if (free_slots.empty()) {
-        pool_changed.wait(pool_lock);  // no room for another worker until one exits
+      if (!work_possible || (caller_done && live_workers == 0)) break;
+      if (live_workers >= extra_cap) {
+        monitor_wake.wait(guard);  // no room for another worker until one leaves
         continue;
       }
-      if (pool_changed.wait_for(pool_lock, poll) == std::cv_status::no_timeout) continue;
+      if (monitor_wake.wait_for(guard, poll) == std::cv_status::no_timeout) continue;
       const auto now = std::chrono::steady_clock::now();
-      const bool stalled = work_waiting && steady_now_ns() - last_take_ns >=
-                                               std::chrono::nanoseconds(kSpawnAfter).count();
+      const std::int64_t waited = steady_now_ns() - last_take_ns;
+      const bool stalled =
+          work_waiting && (waited >= std::chrono::nanoseconds(kSpawnAfterBusy).count() ||
+                           (waited >= std::chrono::nanoseconds(kSpawnAfter).count() &&
+                            state_->active_members() == 0));
       if (stalled && starting_workers == 0 && now >= next_spawn_attempt) {
-        pool_lock.unlock();
-        // Fewer threads than asked for only means less overlap for now; try again later.
+        guard.unlock();
+        // Fewer workers than asked for only means less overlap for now; try again later.
         if (!spawn()) next_spawn_attempt = now + kSpawnRetry;
-        pool_lock.lock();
+        guard.lock();
         poll = kFirstPoll;
       } else {
         poll = std::min(poll * 2, kLastPoll);
@@ -483,14 +507,10 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
     }
   };
 
-  // With a limit of one there is nothing to add: the caller runs every item itself. Without a
-  // monitor thread (none could be created) the batch still runs, on the caller alone.
-  std::thread monitor_thread;
+  // With a limit of one there is nothing to add and no monitor: the caller runs every item
+  // itself. Without a monitor (the pool had no thread) the batch still runs, on the caller alone.
   if (extra_cap > 0) {
-    try {
-      monitor_thread = std::thread(monitor);
-    } catch (...) {
-    }
+    if (!pool.run(group, [&monitor] { monitor(); })) work_possible = false;
   }
   // The caller takes part in group commit as a worker would (a branch thread running a nested
   // batch already does).
@@ -508,14 +528,11 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   }
   lock->unlock();
   {
-    const std::lock_guard<std::mutex> pool_lock(pool_mutex);
+    const std::lock_guard<std::mutex> guard(monitor_mutex);
     caller_done = true;
-    pool_changed.notify_one();
+    monitor_wake.notify_one();
   }
-  if (monitor_thread.joinable()) monitor_thread.join();
-  for (auto& t : workers) {
-    if (t.joinable()) t.join();
-  }
+  pool.wait(group);
   if (caller_was_member) state_->member_resume();
   lock->lock();
 

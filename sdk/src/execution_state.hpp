@@ -146,6 +146,8 @@ class ExecutionState {
   // own updates (or to leave for a step body), so one request carries them all.
   // `workers_launched(k)`: a coordinator is about to start k workers (active from the start).
   void workers_launched(std::size_t k) { active_members_ += k; }
+  // Members running SDK code now (any thread; a batch's monitor reads it without the lock).
+  std::size_t active_members() const { return active_members_.load(); }
   // Takes back workers_launched(1) for a worker whose thread could not be created.
   void worker_not_launched() { member_pause_counted(); }
   // The calling worker thread becomes a member (it was counted by workers_launched) / leaves for

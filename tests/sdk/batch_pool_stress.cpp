@@ -89,13 +89,23 @@ TEST(BatchPool, BodiesThatWaitForEachOtherAllGetAThread) {
 }
 
 TEST(BatchPool, SlowBranchesOfANestedBatchOverlapToo) {
+  // Each body waits until all four run (20 s at most), so a loaded machine that starts a thread
+  // late only slows the test down; the peak is four only if every branch got a thread.
   FakeCheckpointClient client;
   Overlap overlap;
+  std::mutex mu;
+  std::condition_variable all_in;
+  int arrived = 0;
   auto slow = [&](int value) {
-    return [&overlap, value](DurableContext& c) {
-      return c.step([&overlap, value](StepContext&) {
+    return [&, value](DurableContext& c) {
+      return c.step([&, value](StepContext&) {
         overlap.enter();
-        std::this_thread::sleep_for(100ms);
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          ++arrived;
+          all_in.notify_all();
+          all_in.wait_for(lock, 20s, [&] { return arrived == 4; });
+        }
         overlap.leave();
         return value;
       });

@@ -340,14 +340,15 @@ class DurableContext {
   // batch re-runs finished branches over their checkpoints. A
   // failing branch does not make the call throw: inspect the BatchResult or throw_if_error().
   // Concurrency: branches start in index order, at most config.max_concurrency at once; a
-  // branch that suspends frees its slot. The calling thread runs branches itself, and SDK-owned
-  // threads join it (up to the limit) whenever a started branch has waited about 100 µs with no
-  // thread free to take it, so short bodies run back to back without passing the SDK lock
-  // between threads while slow ones overlap; branches finishing together share checkpoint
-  // requests. Once
+  // branch that suspends frees its slot. The calling thread runs branches itself, and threads of
+  // the SDK's process-wide pool join it (up to the limit) whenever a started branch has waited
+  // about 100 µs with no thread free to take it, so short bodies run back to back without
+  // passing the SDK lock between threads while slow ones overlap; branches finishing together
+  // share checkpoint requests. Pool threads outlive the batch and serve later batches of any
+  // invocation (parked ones exit after 10 s idle). Once
   // config.completion_config decides (see CompletionConfig), no further branch starts and
   // running ones are asked to stop (StepContext::stop_token()); anything they checkpoint after
-  // that is dropped, and they are reported STARTED. Every branch thread is joined before this
+  // that is dropped, and they are reported STARTED. Every branch has left its thread before this
   // returns. If branches suspended and the batch is not decided, the invocation suspends.
   // Validation (ValidationError, nothing checkpointed): the name, max_concurrency 0,
   // min_successful 0 or above the branch count, percentage outside 0..100, empty branch fn.
