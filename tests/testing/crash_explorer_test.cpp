@@ -114,7 +114,9 @@ TEST(CrashExplorer, CatchesANonIdempotentStepThatAtLeastOnceRunsTwice) {
 TEST(CrashExplorer, CrashInStepBodyIsExploredAtEveryStep) {
   ExplorerOptions options;
   options.faults = {CrashFault::CrashInStepBody};
-  const auto report = explore_crash_points(order_factory(), kOrder, options);
+  const auto report = explore_crash_points(
+      [] { return std::make_unique<DurableRunner>(charge_handler(std::make_shared<Ledger>(), true)); },
+      {{"order_id", "o-1"}}, options);
   EXPECT_TRUE(report) << report;
   ASSERT_TRUE(report.clean.has_value());
   const auto& steps = report.clean->observations().step_names;
