@@ -13,7 +13,8 @@ import sys
 import time
 import urllib.request
 
-from emulator_host import SKIP, HostedEmulator, require_node_sdk
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from emulator_host import SKIP, HostedEmulator, require_node_sdk  # noqa: E402
 
 
 def main():

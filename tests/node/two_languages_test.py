@@ -16,7 +16,8 @@ import sys
 import urllib.parse
 import urllib.request
 
-from emulator_host import SKIP, HostedEmulator, require_node_sdk
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from emulator_host import SKIP, HostedEmulator, require_node_sdk  # noqa: E402
 
 ORDER = {"order_id": "order-123", "amount": 99.5,
          "items": [{"sku": "book", "quantity": 2}, {"sku": "lamp", "quantity": 1}]}
