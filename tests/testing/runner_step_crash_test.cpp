@@ -67,6 +67,7 @@ TEST(StepCrash, LongBodyLeavesContextAndStepStartedThenTheReRunSucceedsWithoutAS
   EXPECT_FALSE(result.invocations()[1].crashed);
   EXPECT_THAT(result.invocations()[0].error, HasErrorType("Runtime.ExitError"));
   EXPECT_THAT(result.invocations()[0].error->error_message.value_or(""), HasSubstr("\"work\""));
+  EXPECT_THAT(result.timeline(), HasSubstr("CRASHED (injected)"));
   // On the virtual clock the lost invocation lasted until the crash.
   EXPECT_GE(result.invocations()[0].end - result.invocations()[0].start, std::chrono::seconds(2));
   EXPECT_THAT(result.get_context("child"), Succeeded());
