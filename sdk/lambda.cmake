@@ -17,7 +17,7 @@ set(DURABLE_LAMBDA_PRIVATE_DEPS OpenSSL::Crypto)
 
 # The HTTP client needs cpp-httplib; without it durable::lambda offers only the signer.
 if(TARGET PkgConfig::HTTPLIB)
-  list(APPEND DURABLE_LAMBDA_SRCS src/lambda/http_checkpoint_client.cpp)
+  list(APPEND DURABLE_LAMBDA_SRCS src/lambda/http_checkpoint_client.cpp src/lambda/signed_request.cpp)
   list(APPEND DURABLE_LAMBDA_PRIVATE_DEPS PkgConfig::HTTPLIB OpenSSL::SSL)
 endif()
 

@@ -14,6 +14,7 @@ durable_cc_library(NAME testing
     src/durable_runner.cpp
     src/in_process_checkpoint_client.cpp
     src/plain_function_adapter.cpp
+    src/step_crash_fault.cpp
     src/test_operation.cpp
     src/test_result.cpp
     src/timeline.cpp

@@ -6,16 +6,12 @@
 #include <utility>
 
 #include "durable/emulator/clock.hpp"
+#include "make_error.hpp"
 
 namespace durable::emulator {
 namespace {
 
-ErrorObject make_error(std::string type, std::string message) {
-  ErrorObject e;
-  e.error_type = std::move(type);
-  e.error_message = std::move(message);
-  return e;
-}
+using ::durable::emulator::detail::make_error;
 
 }  // namespace
 

@@ -3,15 +3,12 @@
 #include <exception>
 #include <thread>
 
+#include "make_error.hpp"
+
 namespace durable::emulator {
 namespace {
 
-ErrorObject make_error(std::string type, std::string message) {
-  ErrorObject e;
-  e.error_type = std::move(type);
-  e.error_message = std::move(message);
-  return e;
-}
+using ::durable::emulator::detail::make_error;
 
 bool is_done(Service& service, const std::string& arn) {
   return is_terminal(service.get_execution({arn}).status);

@@ -8,18 +8,12 @@
 #include <typeinfo>
 
 #include "durable/model/json.hpp"
+#include "make_error.hpp"
 
 namespace durable::emulator::detail {
 namespace {
 
 constexpr std::size_t kQuotedResultChars = 80;
-
-ErrorObject make_error(std::string type, std::string message) {
-  ErrorObject e;
-  e.error_type = std::move(type);
-  e.error_message = std::move(message);
-  return e;
-}
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "durable/testing/crash_explorer.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -27,6 +28,7 @@ void inject(DurableRunner& runner, std::uint64_t k, CrashFault fault) {
     case CrashFault::Throttle: runner.fail_checkpoint(k, CheckpointFault::Throttle); return;
     case CrashFault::ServiceError: runner.fail_checkpoint(k, CheckpointFault::ServiceError); return;
     case CrashFault::StaleToken: runner.fail_checkpoint(k, CheckpointFault::StaleToken); return;
+    case CrashFault::CrashInStepBody: break;  // per step, not per checkpoint (see explore)
   }
   throw std::invalid_argument("CrashExplorer: unknown CrashFault");
 }
@@ -113,13 +115,15 @@ std::string_view to_string(CrashFault fault) {
     case CrashFault::ServiceError: return "ServiceError";
     case CrashFault::StaleToken: return "StaleToken";
     case CrashFault::InvocationTimeout: return "InvocationTimeout";
+    case CrashFault::CrashInStepBody: return "CrashInStepBody";
   }
   return "Unknown";
 }
 
 std::vector<CrashFault> all_crash_faults() {
   return {CrashFault::CrashBeforeSend, CrashFault::CrashAfterApply, CrashFault::Throttle,
-          CrashFault::ServiceError,    CrashFault::StaleToken,      CrashFault::InvocationTimeout};
+          CrashFault::ServiceError,    CrashFault::StaleToken,      CrashFault::InvocationTimeout,
+          CrashFault::CrashInStepBody};
 }
 
 CrashReport::operator ::testing::AssertionResult() const {
@@ -135,17 +139,24 @@ std::string CrashReport::to_string() const {
   }
   std::size_t fired = 0;
   std::size_t interrupted = 0;
+  std::size_t step_points = 0;
   for (const auto& p : points) {
     fired += p.fired ? 1 : 0;
     interrupted += p.interrupted ? 1 : 0;
+    step_points += p.fault == CrashFault::CrashInStepBody ? 1 : 0;
   }
-  out << "crash points: " << clean_checkpoints << " checkpoint(s) of the clean run ("
+  out << "crash points: " << clean_checkpoints << " checkpoint(s) and " << step_points
+      << " step bod" << (step_points == 1 ? "y" : "ies") << " of the clean run ("
       << (clean ? describe_outcome(*clean) : std::string("?")) << "), " << points.size()
       << " faulted run(s), " << fired << " fault(s) fired, " << interrupted
       << " interrupted an at-most-once step, " << violations.size() << " violation(s)";
   for (const auto& v : violations) {
-    out << "\n\nviolation at checkpoint " << v.checkpoint << " with " << durable::testing::to_string(v.fault)
-        << ":\n";
+    if (v.fault == CrashFault::CrashInStepBody) {
+      out << "\n\nviolation in step \"" << v.step << "\"";
+    } else {
+      out << "\n\nviolation at checkpoint " << v.checkpoint;
+    }
+    out << " with " << durable::testing::to_string(v.fault) << ":\n";
     for (const auto& p : v.problems) out << "  - " << p << "\n";
     if (!v.timeline.empty()) out << "failing run:\n" << v.timeline;
   }
@@ -183,51 +194,69 @@ CrashReport CrashExplorer::explore(const Json& input) const {
   const TestResult& clean = *report.clean;
   const std::size_t baseline_failures = failed_invocations(clean);
 
-  for (std::uint64_t k = 1;; ++k) {
+  // Runs one faulted run; returns true when exploring must stop (stop_at_first_violation).
+  const auto explore_point = [&](ExploredPoint point,
+                                 const std::function<void(DurableRunner&)>& inject_fault) {
+    CrashViolation violation;
+    violation.checkpoint = point.checkpoint;
+    violation.step = point.step;
+    violation.fault = point.fault;
+    auto runner = make();
+    inject_fault(*runner);
+    try {
+      TestResult run = runner->run(input, options_.run_options);
+      point.status = run.status();
+      point.invocations = run.invocation_count();
+      point.fired = failed_invocations(run) > baseline_failures;
+      if (point.fired) {
+        violation.problems = judge(clean, run);
+        point.interrupted = has_interrupted_step(run);
+        if (point.interrupted && options_.tolerate_interrupted_steps) {
+          // The differing outcome is the at-most-once contract at work; the body counts still
+          // have to hold.
+          std::erase_if(violation.problems, [](const std::string& p) {
+            return p.starts_with("the execution ended");
+          });
+        }
+        if (!violation.problems.empty()) add_body_run_notes(clean, run, violation.problems);
+        if (options_.invariant) {
+          if (auto broken = options_.invariant(run)) violation.problems.push_back(*broken);
+        }
+      }
+      violation.timeline = run.timeline();
+      violation.run = std::move(run);
+    } catch (const std::exception& e) {
+      point.fired = true;
+      violation.problems.push_back(std::string("the run did not finish: ") + e.what());
+    }
+    point.violated = !violation.problems.empty();
+    report.points.push_back(point);
+    if (!point.violated) return false;
+    report.violations.push_back(std::move(violation));
+    return options_.stop_at_first_violation;
+  };
+
+  std::vector<CrashFault> checkpoint_faults;
+  bool step_bodies = false;
+  for (const CrashFault fault : options_.faults) {
+    if (fault == CrashFault::CrashInStepBody) {
+      step_bodies = true;
+    } else {
+      checkpoint_faults.push_back(fault);
+    }
+  }
+
+  for (std::uint64_t k = 1; !checkpoint_faults.empty(); ++k) {
     if (options_.max_points != 0 && k > options_.max_points) break;
     bool any_fired = false;
-    for (const CrashFault fault : options_.faults) {
+    for (const CrashFault fault : checkpoint_faults) {
       ExploredPoint point;
       point.checkpoint = k;
       point.fault = fault;
-      CrashViolation violation;
-      violation.checkpoint = k;
-      violation.fault = fault;
-      auto runner = make();
-      inject(*runner, k, fault);
-      try {
-        TestResult run = runner->run(input, options_.run_options);
-        point.status = run.status();
-        point.invocations = run.invocation_count();
-        point.fired = failed_invocations(run) > baseline_failures;
-        if (point.fired) {
-          violation.problems = judge(clean, run);
-          point.interrupted = has_interrupted_step(run);
-          if (point.interrupted && options_.tolerate_interrupted_steps) {
-            // The differing outcome is the at-most-once contract at work; the body counts still
-            // have to hold.
-            std::erase_if(violation.problems, [](const std::string& p) {
-              return p.starts_with("the execution ended");
-            });
-          }
-          if (!violation.problems.empty()) add_body_run_notes(clean, run, violation.problems);
-          if (options_.invariant) {
-            if (auto broken = options_.invariant(run)) violation.problems.push_back(*broken);
-          }
-        }
-        violation.timeline = run.timeline();
-        violation.run = std::move(run);
-      } catch (const std::exception& e) {
-        point.fired = true;
-        violation.problems.push_back(std::string("the run did not finish: ") + e.what());
+      if (explore_point(point, [k, fault](DurableRunner& r) { inject(r, k, fault); })) {
+        return report;
       }
-      any_fired = any_fired || point.fired;
-      point.violated = !violation.problems.empty();
-      report.points.push_back(point);
-      if (point.violated) {
-        report.violations.push_back(std::move(violation));
-        if (options_.stop_at_first_violation) return report;
-      }
+      any_fired = any_fired || report.points.back().fired;
     }
     if (!any_fired) {
       // Past the clean run's last checkpoint: these runs were clean runs again.
@@ -235,6 +264,22 @@ CrashReport CrashExplorer::explore(const Json& input) const {
       break;
     }
     report.clean_checkpoints = k;
+  }
+
+  if (step_bodies) {
+    // Every step whose body ran in the clean run, by operation id (unique, and the same in every
+    // run of a deterministic handler).
+    const auto after = options_.step_crash_after;
+    for (const auto& [id, name] : clean.observations().step_names) {
+      ExploredPoint point;
+      point.fault = CrashFault::CrashInStepBody;
+      point.step = name.empty() ? id : name;
+      if (explore_point(point, [&id = id, after](DurableRunner& r) {
+            r.crash_during_step(id, after);
+          })) {
+        return report;
+      }
+    }
   }
   return report;
 }

@@ -20,6 +20,7 @@
 #include "durable/model/event.hpp"
 #include "in_process_checkpoint_client.hpp"
 #include "plain_function_adapter.hpp"
+#include "step_crash_fault.hpp"
 
 namespace durable::testing {
 namespace {
@@ -104,6 +105,8 @@ struct DurableRunner::Impl {
     std::vector<std::string> unregistered_invokes;
     // An injected crash may lose one of its invocations: read what the service recorded.
     bool crash_faults = false;
+    // crash_during_step faults of this execution; null when it has none.
+    std::shared_ptr<detail::StepCrashFault> step_crash;
     // Once terminal, an execution is no longer scanned for callbacks.
     bool terminal = false;
     // Callback rules scheduled per callback id: (due, rule index), sorted; emptied as they act.
@@ -151,6 +154,8 @@ struct DurableRunner::Impl {
   // deque: rules are handed out by reference and must never move.
   std::deque<CallbackRule> callback_rules;
   std::vector<FaultSpec> faults;
+  // crash_during_step declarations: (step name or id, delay into the body).
+  std::vector<std::pair<std::string, milliseconds>> step_crashes;
   // The handler under test as given, for check_determinism's replays.
   Handler handler_under_test;
 
@@ -218,6 +223,13 @@ struct DurableRunner::Impl {
           }
         }
       };
+      if (record->step_crash) {
+        observer.gate = [fault = record->step_crash](
+                            const CheckpointDurableExecutionRequest& request,
+                            const detail::CheckpointObserver::Send& send) {
+          return fault->checkpoint(request, send);
+        };
+      }
       detail::InProcessCheckpointClient client(*service, std::move(observer));
       InvocationOptions invocation_options;
       invocation_options.request_id = in_flight_request_id;
@@ -253,7 +265,10 @@ struct DurableRunner::Impl {
     const auto wall_start = SteadyClock::now();
 
     emulator::InvocationOutcome outcome;
+    const auto step_crash = executions[pending->durable_execution_arn].step_crash;
+    bool crashed_in_step = false;
     if (auto fn = registry.find(pending->function_name)) {
+      if (step_crash) step_crash->begin_invocation();
       in_flight_request_id = pending->request_id;
       in_flight_checkpoint_requests = 0;
       // Whatever escapes the SDK's boundary (retryable service errors are rethrown on purpose)
@@ -272,6 +287,14 @@ struct DurableRunner::Impl {
       }
       in_flight_request_id.clear();
       record.checkpoint_requests = in_flight_checkpoint_requests;
+      if (step_crash) {
+        // The process died inside a step's body: what the service sees is the runtime exiting.
+        if (auto exit = step_crash->end_invocation(pending->request_id)) {
+          outcome.output.reset();
+          outcome.error = std::move(exit);
+          crashed_in_step = true;
+        }
+      }
     } else {
       outcome.error = ErrorObject{"ResourceNotFoundException",
                                   "Function not found: " + pending->function_name +
@@ -288,6 +311,7 @@ struct DurableRunner::Impl {
     } else {
       record.error = outcome.error;
     }
+    record.crashed = crashed_in_step;
     service->complete_invocation(pending->durable_execution_arn, pending->request_id, outcome);
     auto& execution = executions[pending->durable_execution_arn];
     if (execution.crash_faults) {
@@ -616,6 +640,18 @@ struct DurableRunner::Impl {
     if (is_crash(fault.kind)) executions[arn].crash_faults = true;
   }
 
+  void add_step_crash(const std::string& arn, const std::pair<std::string, milliseconds>& spec) {
+    auto& record = executions[arn];
+    if (!record.step_crash) {
+      // The window the SDK flushes queued updates in: the runner leaves it at its default.
+      record.step_crash = std::make_shared<detail::StepCrashFault>(
+          InvocationOptions{}.checkpoint_flush_window, [this](milliseconds after) {
+            if (virtual_clock) virtual_clock->advance(after);
+          });
+    }
+    record.step_crash->add(spec.first, spec.second);
+  }
+
   void require_started() const {
     if (current_arn.empty()) {
       throw RunnerError("DurableRunner: no execution was started; call start() or run() first");
@@ -820,6 +856,16 @@ void DurableRunner::crash_before_checkpoint(std::uint64_t k) {
   impl_->add_fault(k, emulator::CheckpointFaultKind::kCrashBeforeSend, "crash_before_checkpoint");
 }
 
+void DurableRunner::crash_during_step(const std::string& step, Duration after) {
+  if (step.empty()) {
+    throw std::invalid_argument("DurableRunner::crash_during_step: empty step name");
+  }
+  impl_->step_crashes.emplace_back(step, after.as_milliseconds());
+  if (!impl_->current_arn.empty()) {
+    impl_->add_step_crash(impl_->current_arn, impl_->step_crashes.back());
+  }
+}
+
 TestResult DurableRunner::run(const Json& input, const RunOptions& options) {
   const auto arn = start(input, options);
   impl_->drive(arn, options.timeout);
@@ -856,6 +902,7 @@ std::string DurableRunner::start(const Json& input, const RunOptions& options) {
   const auto& arn = response.durable_execution_arn;
   auto& record = impl_->executions[arn];
   for (const auto& fault : impl_->faults) impl_->inject_fault(arn, fault);
+  for (const auto& crash : impl_->step_crashes) impl_->add_step_crash(arn, crash);
   record.may_time_out = options.execution_timeout.has_value();
   record.timeout_deadline = impl_->describe(arn).start_timestamp +
                             std::chrono::seconds(request.execution_timeout_seconds);

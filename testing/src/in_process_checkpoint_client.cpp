@@ -6,9 +6,13 @@ CheckpointDurableExecutionResponse InProcessCheckpointClient::checkpoint(
     const CheckpointDurableExecutionRequest& request) {
   ++checkpoint_calls_;
   if (observer_.sent) observer_.sent(request);
-  auto response = service_.checkpoint(request);
-  if (observer_.accepted) observer_.accepted(request);
-  return response;
+  const auto deliver = [this](const CheckpointDurableExecutionRequest& r) {
+    auto response = service_.checkpoint(r);
+    if (observer_.accepted) observer_.accepted(r);
+    return response;
+  };
+  if (observer_.gate) return observer_.gate(request, deliver);
+  return deliver(request);
 }
 
 GetDurableExecutionStateResponse InProcessCheckpointClient::get_state(

@@ -17,8 +17,16 @@ namespace durable::testing::detail {
 // service judges it, `accepted` sees the requests the service applied. Either may be empty. They
 // run on the thread that checkpoints (possibly an SDK branch thread).
 struct CheckpointObserver {
+  using Send = std::function<CheckpointDurableExecutionResponse(
+      const CheckpointDurableExecutionRequest&)>;
   std::function<void(const CheckpointDurableExecutionRequest&)> sent;
   std::function<void(const CheckpointDurableExecutionRequest&)> accepted;
+  // Stands between the SDK and the service when set (a simulated process death): gets each
+  // request after `sent`, and a function delivering a request to the service (then `accepted`);
+  // returns the response the SDK gets, or throws what the SDK sees.
+  std::function<CheckpointDurableExecutionResponse(const CheckpointDurableExecutionRequest&,
+                                                   const Send&)>
+      gate;
 };
 
 class InProcessCheckpointClient final : public CheckpointClient {

@@ -1,68 +1,23 @@
 #include "durable/testing/lambda_api_client.hpp"
 
-#include <httplib.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
 
 #include "durable/lambda/http_checkpoint_client.hpp"
+#include "durable/lambda/signed_request.hpp"
 #include "durable/lambda/sigv4_signer.hpp"
 #include "durable/model/api_error.hpp"
 
 namespace durable::testing {
 namespace {
 
-constexpr const char* kJson = "application/json";
 // Bounds the pages of one history read, so a service that keeps answering NextMarker cannot
 // keep the runner forever.
 constexpr int kMaxHistoryPages = 1000;
-constexpr const char* kCaBundles[] = {"/etc/ssl/certs/ca-certificates.crt",
-                                      "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
 
-using Query = std::vector<std::pair<std::string, std::string>>;
-
-struct Answer {
-  int status = 0;
-  std::string body;
-  httplib::Headers headers;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-// The service's error shape: X-Amzn-ErrorType (or the body's code/Type/__type) and
-// message/Message, decorations (":<url>", "<namespace>#") removed.
-ApiError to_api_error(const Answer& answer) {
-  std::string code = answer.header("X-Amzn-ErrorType");
-  std::string message;
-  const auto body = Json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_object()) {
-    for (const char* key : {"message", "Message"}) {
-      if (auto it = body.find(key); it != body.end() && it->is_string()) {
-        message = it->get<std::string>();
-        break;
-      }
-    }
-    if (code.empty()) {
-      for (const char* key : {"code", "Code", "Type", "__type"}) {
-        if (auto it = body.find(key); it != body.end() && it->is_string()) {
-          code = it->get<std::string>();
-          break;
-        }
-      }
-    }
-  }
-  if (const auto colon = code.find(':'); colon != std::string::npos) code.resize(colon);
-  if (const auto hash = code.rfind('#'); hash != std::string::npos) code.erase(0, hash + 1);
-  if (code.empty()) code = std::to_string(answer.status);
-  if (message.empty()) message = "HTTP " + std::to_string(answer.status) + " from the service";
-  return ApiError(code, answer.status, message);
-}
+using Answer = lambda::SignedAnswer;
+using Query = lambda::QueryParams;
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1";
@@ -122,67 +77,32 @@ LambdaApiClientOptions LambdaApiClientOptions::for_endpoint(const std::string& u
 struct LambdaApiClient::Impl {
   explicit Impl(LambdaApiClientOptions o)
       : options(std::move(o)),
-        signer(options.credentials, options.region, "lambda"),
-        client(options.endpoint.origin()) {
-    client.set_connection_timeout(options.connect_timeout);
-    client.set_read_timeout(options.read_timeout);
-    client.set_write_timeout(options.read_timeout);
-    client.set_keep_alive(true);
-    client.set_tcp_nodelay(true);
-    // Paths are percent-encoded and signed as they are; httplib must not re-encode them.
-    client.set_url_encode(false);
-    if (options.endpoint.is_https()) {
-      client.enable_server_certificate_verification(true);
-      std::string ca;
-      if (const char* env = std::getenv("SSL_CERT_FILE"); env != nullptr && *env != '\0') ca = env;
-      std::error_code ignored;
-      for (const char* path : kCaBundles) {
-        if (ca.empty() && std::filesystem::exists(path, ignored)) ca = path;
-      }
-      if (!ca.empty()) client.set_ca_cert_path(ca);
-    }
-  }
+        requester(lambda::SignedRequesterOptions{.endpoint = options.endpoint,
+                                                 .region = options.region,
+                                                 .credentials = options.credentials,
+                                                 .connect_timeout = options.connect_timeout,
+                                                 .read_timeout = options.read_timeout,
+                                                 .user_agent = {},
+                                                 .ca_file = {}}) {}
 
   // One signed exchange. Returns the 2xx answer; throws ApiError for an error answer and
   // TransportError when none came (after `attempts` tries).
   Answer call(const std::string& method, const std::string& path, const Query& query,
-              const std::string& body, const httplib::Headers& extra, const char* operation,
+              const std::string& body, const Query& extra, const char* operation,
               int attempts = 1) {
-    std::lock_guard lock(mutex);
     std::string transport_error;
     for (int attempt = 1; attempt <= attempts; ++attempt) {
-      lambda::SigningRequest to_sign{.method = method,
-                                     .host = options.endpoint.host_header(),
-                                     .path = path,
-                                     .query = query,
-                                     .headers = {},
-                                     .body = body};
-      if (method == "POST") to_sign.headers.emplace_back("Content-Type", kJson);
-      for (const auto& [name, value] : extra) to_sign.headers.emplace_back(name, value);
-      const auto signature = signer.sign(to_sign, std::chrono::system_clock::now());
-      httplib::Headers headers{{"Host", to_sign.host}, {"Accept", kJson}};
-      for (const auto& [name, value] : extra) headers.emplace(name, value);
-      for (auto& [name, value] : signature.headers()) headers.emplace(name, value);
-      std::string target = path;
-      if (!query.empty()) target += "?" + lambda::sigv4::canonical_query_string(query);
-      httplib::Result result = method == "POST" ? client.Post(target, headers, body, kJson)
-                                                : client.Get(target, headers);
-      if (!result) {
-        transport_error = httplib::to_string(result.error());
-        continue;
-      }
-      Answer answer{result->status, result->body, result->headers};
-      if (answer.status >= 200 && answer.status < 300) return answer;
-      throw to_api_error(answer);
+      auto answer = requester.send(method, path, query, body, extra, transport_error);
+      if (!answer) continue;
+      if (answer->status >= 200 && answer->status < 300) return std::move(*answer);
+      throw lambda::api_error_from(*answer);
     }
     throw lambda::TransportError(std::string(operation) + " to " + options.endpoint.origin() +
                                  " failed: " + transport_error);
   }
 
   LambdaApiClientOptions options;
-  lambda::SigV4Signer signer;
-  std::mutex mutex;  // guards client
-  httplib::Client client;
+  lambda::SignedRequester requester;
 };
 
 LambdaApiClient::LambdaApiClient(LambdaApiClientOptions options) {
@@ -210,9 +130,8 @@ InvokeResult LambdaApiClient::invoke(const std::string& function_name, const std
   const std::string path = "/2015-03-31/functions/" +
                            label(function_name, "the function name", kOperation) +
                            "/invocations";
-  httplib::Headers extra{{"X-Amz-Invocation-Type",
-                          type == InvocationType::Event ? "Event" : "RequestResponse"}};
-  if (execution_name) extra.emplace("X-Amz-Durable-Execution-Name", *execution_name);
+  Query extra{{"X-Amz-Invocation-Type", type == InvocationType::Event ? "Event" : "RequestResponse"}};
+  if (execution_name) extra.emplace_back("X-Amz-Durable-Execution-Name", *execution_name);
   Answer answer = impl_->call("POST", path, {}, payload, extra, kOperation);
   InvokeResult out;
   out.status_code = answer.status;

@@ -18,6 +18,9 @@
 #include "durable/testing/operations_from_history.hpp"
 #include "durable/testing/remote_runner.hpp"
 #include "emulator_process.hpp"
+#ifdef DURABLE_ORDER_HANDLER
+#include "order_workflow.hpp"
+#endif
 
 namespace dt = durable::testing;
 using durable::Json;
@@ -303,5 +306,45 @@ TEST_F(RemoteRunnerTest, AFunctionThatIsNotThereIsReportedByTheService) {
     EXPECT_EQ(e.code(), "ResourceNotFoundException");
   }
 }
+
+#ifdef DURABLE_ORDER_HANDLER
+// The order workflow (steps, a child context, a retried payment, a two-day wait): in process, and
+// as durable-order-handler, a process durable-emulator starts and serves through its Runtime API.
+void order_body(dt::LocalOrRemoteRunner& runner) {
+  const auto result = runner.run(
+      {{"order_id", "o-1"}, {"items", Json::array({{{"sku", "book"}, {"quantity", 1}}})},
+       {"amount", 42}});
+  ASSERT_EQ(result.status(), dt::ExecutionStatus::Succeeded) << result.timeline();
+  EXPECT_EQ(result.result().at("status"), "completed");
+  EXPECT_EQ(result.result().at("tracking"), "TRACK-o-1");
+  EXPECT_EQ(result.get_step("charge-payment").attempts(), 2) << result.timeline();
+  EXPECT_EQ(result.get_step("reserve book").status(), OperationStatus::Succeeded);
+  EXPECT_EQ(result.get_context("reserve-inventory").status(), OperationStatus::Succeeded);
+  EXPECT_EQ(result.get_wait("shipping-window").status(), OperationStatus::Succeeded);
+}
+
+TEST(RemoteRunnerOrderHandler, OneTestBodyRunsInProcessOrAgainstTheHostedOrderHandler) {
+  const auto log = std::filesystem::path(::testing::TempDir()) /
+                   ("remote-order-" + std::to_string(::getpid()) + ".log");
+  {
+    // --skip-time: the two-day wait passes at once; the execution timeout must outlast it.
+    durable::testing::support::EmulatorProcess emulator(
+        DURABLE_EMULATOR_BINARY,
+        {"--skip-time", "--execution-timeout", "604800", "--concurrency", "1", "--function",
+         std::string("order=") + DURABLE_ORDER_HANDLER},
+        log);
+    dt::LocalOrRemoteRunner local("order", durable::example::process_order, {}, environment({}));
+    ASSERT_FALSE(local.is_remote());
+    order_body(local);
+    dt::LocalOrRemoteRunner remote(
+        "order", durable::example::process_order, {},
+        environment({{"DURABLE_TEST_FUNCTIONS", "order=order"},
+                     {"AWS_ENDPOINT_URL_LAMBDA", emulator.url()}}));
+    ASSERT_TRUE(remote.is_remote());
+    order_body(remote);
+  }
+  std::filesystem::remove(log);
+}
+#endif
 
 }  // namespace

@@ -9,14 +9,12 @@ fixture). Exits 77 (ctest SKIP_RETURN_CODE) only when node is missing.
 """
 import json
 import os
-import shutil
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
 
-SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from emulator_host import SKIP, HostedEmulator, require_node_sdk  # noqa: E402
 
 
 def main():
@@ -26,33 +24,17 @@ def main():
     n = int(sys.argv[3]) if len(sys.argv) == 4 else 1000
     if not 1 <= n <= 100000:
         raise SystemExit("N must be 1..100000")
-    node = shutil.which("node")
+    node = require_node_sdk(node_dir)
     if node is None:
-        print("SKIP: node is needed to run @aws/durable-execution-sdk-js; not found on PATH")
         return SKIP
-    if not os.path.isdir(os.path.join(node_dir, "node_modules", "@aws",
-                                      "durable-execution-sdk-js")):
-        raise SystemExit(f"@aws/durable-execution-sdk-js is not installed in {node_dir}: "
-                         "the node_sdk_install fixture (npm install) failed")
     command = f"cd '{node_dir}' && exec '{node}' lambda-runtime.mjs steps.mjs"
-    proc = subprocess.Popen(
-        [emulator, "--port", "0", "--skip-time", "--log-level", "warn",
-         "--runtime-timeout", "600", "--function", f"ts-steps={command}"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        base = None
-        deadline = time.monotonic() + 30
-        while base is None and time.monotonic() < deadline:
-            line = proc.stdout.readline().strip()
-            if not line:
-                raise AssertionError("the emulator exited before listening")
-            if line.startswith("listening on "):
-                base = line[len("listening on "):]
-        assert base is not None, "the emulator never printed its listening line"
+    with HostedEmulator(emulator, ["--skip-time", "--log-level", "warn",
+                                   "--runtime-timeout", "600",
+                                   "--function", f"ts-steps={command}"]) as emu:
         # The first Invoke also pays for Node's start-up and the SDK's import: warm up once.
         for size, timed in ((1, False), (n, True)):
             req = urllib.request.Request(
-                base + "/2015-03-31/functions/ts-steps/invocations",
+                emu.base + "/2015-03-31/functions/ts-steps/invocations",
                 data=json.dumps({"n": size}).encode(), method="POST",
                 headers={"X-Amz-Invocation-Type": "RequestResponse"})
             start = time.perf_counter()
@@ -64,14 +46,6 @@ def main():
         print(json.dumps({"workload": "ts-steps", "n": n, "seconds": round(seconds, 3),
                           "checkpoints_per_s": round(n / seconds, 1), "ok": True}))
         return 0
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError("the emulator did not stop within 20 s of SIGTERM")
 
 
 if __name__ == "__main__":

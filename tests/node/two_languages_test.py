@@ -12,15 +12,13 @@ npm is missing.
 """
 import json
 import os
-import shutil
-import signal
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 
-SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from emulator_host import SKIP, HostedEmulator, require_node_sdk  # noqa: E402
+
 ORDER = {"order_id": "order-123", "amount": 99.5,
          "items": [{"sku": "book", "quantity": 2}, {"sku": "lamp", "quantity": 1}]}
 
@@ -48,39 +46,18 @@ def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
     emulator, order_handler, node_dir = (os.path.abspath(p) for p in sys.argv[1:])
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        print("SKIP: node and npm are needed to install @aws/durable-execution-sdk-js "
-              "(the Node half of this test); not found on PATH")
+    node = require_node_sdk(node_dir, tools=("node", "npm"))
+    if node is None:
         return SKIP
-    if not os.path.isdir(os.path.join(node_dir, "node_modules", "@aws",
-                                      "durable-execution-sdk-js")):
-        raise SystemExit(f"@aws/durable-execution-sdk-js is not installed in {node_dir}: "
-                         "the node_sdk_install fixture (npm install) failed")
     print(f"Node handler: @aws/durable-execution-sdk-js from {node_dir}/node_modules (npm)")
     front = f"'{node}' '{node_dir}/lambda-runtime.mjs' '{node_dir}/order-front.mjs'"
-    proc = subprocess.Popen(
-        [emulator, "--port", "0", "--skip-time", "--log-level", "warn",
-         "--runtime-timeout", "60", "--concurrency", "2",
-         # the order workflow waits two days: the executions must outlive it
-         "--execution-timeout", "604800",
-         "--function", f"process-order='{order_handler}'",
-         "--function", f"order-front=cd '{node_dir}' && exec {front}"],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        endpoints = {}
-        base = None
-        deadline = time.monotonic() + 30
-        while base is None and time.monotonic() < deadline:
-            line = proc.stdout.readline().strip()
-            if not line:
-                raise AssertionError("the emulator exited before listening")
-            if line.startswith("runtime-api "):
-                _, name, address = line.split(" ")
-                endpoints[name] = address
-            elif line.startswith("listening on "):
-                base = line[len("listening on "):]
-        assert base is not None, "the emulator never printed its listening line"
+    with HostedEmulator(emulator, [
+            "--skip-time", "--log-level", "warn", "--runtime-timeout", "60", "--concurrency", "2",
+            # the order workflow waits two days: the executions must outlive it
+            "--execution-timeout", "604800",
+            "--function", f"process-order='{order_handler}'",
+            "--function", f"order-front=cd '{node_dir}' && exec {front}"]) as emu:
+        base, endpoints = emu.base, emu.endpoints
         assert set(endpoints) == {"process-order", "order-front"}, endpoints
         assert endpoints["process-order"] != endpoints["order-front"], endpoints
 
@@ -114,14 +91,6 @@ def main():
         assert "WaitSucceeded" in order_types, order_types
         print(f"ok: order-front (Node) -> process-order (C++): {body}")
         return 0
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise AssertionError("the emulator did not stop within 20 s of SIGTERM")
 
 
 if __name__ == "__main__":

@@ -105,5 +105,63 @@ TEST(ConfigDeductionTest, ReusedConfigWithAResultSerDesOfAnotherTypeIsRejected) 
   EXPECT_TRUE(result.operations(OperationType::ChainedInvoke).empty());
 }
 
+// One StepConfig, whatever type it was made for, serves steps of every result type: its retry
+// strategy and semantics apply.
+TEST(ConfigDeductionTest, OneStepConfigServesStepsOfEveryResultType) {
+  int failing_attempts = 0;
+  DurableRunner runner([&failing_attempts](const Json&, DurableContext& ctx) -> Json {
+    StepConfig<std::string> shared{.retry_strategy = retry_presets::none(),
+                                   .step_semantics = StepSemantics::AtMostOncePerRetry};
+    const int n = ctx.step([](StepContext&) { return 7; }, "int", shared);
+    const Json j = ctx.step([](StepContext&) { return Json{{"k", 1}}; }, "json", shared);
+    ctx.step([](StepContext&) {}, "void", shared);
+    const StepConfig untyped{.retry_strategy = retry_presets::none()};
+    const std::string text = ctx.step([](StepContext&) { return std::string("t"); }, "text", untyped);
+    try {
+      ctx.step(
+          [&failing_attempts](StepContext&) -> int {
+            ++failing_attempts;
+            throw std::runtime_error("no");
+          },
+          "fails", shared);
+    } catch (const StepError&) {
+    }
+    return {{"n", n}, {"j", j}, {"text", text}};
+  });
+  const auto result = runner.run(Json::object());
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
+  EXPECT_EQ(result.result(), (Json{{"n", 7}, {"j", {{"k", 1}}}, {"text", "t"}}));
+  // retry_presets::none(): one attempt, not the default six.
+  EXPECT_EQ(failing_attempts, 1);
+  EXPECT_EQ(result.invocation_count(), 1u);
+  // AT_MOST_ONCE_PER_RETRY: each START went out on its own before the body ran.
+  const auto& starts = result.observations().at_most_once_starts;
+  for (const char* name : {"int", "json", "void", "fails"}) {
+    EXPECT_EQ(starts.count(result.get_step(name).id()), 1u) << name;
+  }
+  EXPECT_EQ(starts.count(result.get_step("text").id()), 0u);
+}
+
+TEST(ConfigDeductionTest, ReusedStepConfigWithASerDesOfAnotherTypeIsRejected) {
+  int runs = 0;
+  DurableRunner runner([&runs](const Json&, DurableContext& ctx) -> Json {
+    StepConfig<std::string> config;
+    config.serdes = std::make_shared<JsonSerDes<std::string>>();
+    try {
+      ctx.step([&runs](StepContext&) { return ++runs; }, "mismatch", config);
+    } catch (const ValidationError& e) {
+      return e.what();
+    }
+    return "no error";
+  });
+  const auto result = runner.run(Json::object());
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
+  const auto message = result.result().get<std::string>();
+  EXPECT_NE(message.find("serdes"), std::string::npos) << message;
+  EXPECT_NE(message.find("mismatch"), std::string::npos) << message;
+  EXPECT_EQ(runs, 0);
+  EXPECT_TRUE(result.operations(OperationType::Step).empty());
+}
+
 }  // namespace
 }  // namespace durable::testing

@@ -41,9 +41,11 @@ TEST(CrashExplorer, OrderWorkflowSurvivesEveryFaultAtEveryCheckpoint) {
   ASSERT_TRUE(report.clean.has_value());
   EXPECT_EQ(report.clean->status(), ExecutionStatus::Succeeded);
   EXPECT_GE(report.clean_checkpoints, 2u);
-  EXPECT_EQ(report.points.size(), report.clean_checkpoints * all_crash_faults().size());
+  // Every checkpoint fault at every checkpoint, and a crash inside every step body.
+  EXPECT_EQ(report.points.size(), report.clean_checkpoints * (all_crash_faults().size() - 1) +
+                                      report.clean->observations().step_names.size());
   for (const auto& p : report.points) {
-    EXPECT_TRUE(p.fired) << p.checkpoint << " " << to_string(p.fault);
+    EXPECT_TRUE(p.fired) << p.checkpoint << " " << to_string(p.fault) << " " << p.step;
     EXPECT_EQ(p.status, ExecutionStatus::Succeeded);
     // A lost invocation may coincide with one the clean run makes anyway (an invoke's answer).
     EXPECT_GE(p.invocations, report.clean->invocation_count());
@@ -107,6 +109,47 @@ TEST(CrashExplorer, CatchesANonIdempotentStepThatAtLeastOnceRunsTwice) {
   EXPECT_THAT(text, HasSubstr("violation at checkpoint 1 with CrashBeforeSend"));
   EXPECT_THAT(text, HasSubstr("failing run:"));
   EXPECT_THAT(text, HasSubstr("charge"));
+}
+
+TEST(CrashExplorer, CrashInStepBodyIsExploredAtEveryStep) {
+  ExplorerOptions options;
+  options.faults = {CrashFault::CrashInStepBody};
+  const auto report = explore_crash_points(
+      [] { return std::make_unique<DurableRunner>(charge_handler(std::make_shared<Ledger>(), true)); },
+      {{"order_id", "o-1"}}, options);
+  EXPECT_TRUE(report) << report;
+  ASSERT_TRUE(report.clean.has_value());
+  const auto& steps = report.clean->observations().step_names;
+  ASSERT_GE(steps.size(), 2u);
+  ASSERT_EQ(report.points.size(), steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto& p = report.points[i];
+    EXPECT_EQ(p.fault, CrashFault::CrashInStepBody);
+    EXPECT_EQ(p.checkpoint, 0u);
+    EXPECT_EQ(p.step, steps[i].second.empty() ? steps[i].first : steps[i].second);
+    EXPECT_TRUE(p.fired) << p.step;
+    EXPECT_EQ(p.status, ExecutionStatus::Succeeded);
+    EXPECT_GT(p.invocations, report.clean->invocation_count()) << p.step;
+  }
+  EXPECT_THAT(report.to_string(), HasSubstr(std::to_string(steps.size()) + " step bod"));
+}
+
+// The body booked its charge, then the process died before the result went out: the re-run books
+// a second one.
+TEST(CrashExplorer, CrashInStepBodyCatchesANonIdempotentStep) {
+  std::shared_ptr<Ledger> ledger;
+  ExplorerOptions options;
+  options.faults = {CrashFault::CrashInStepBody};
+  const auto report = explore_crash_points(
+      [&ledger] {
+        ledger = std::make_shared<Ledger>();
+        return std::make_unique<DurableRunner>(charge_handler(ledger, false));
+      },
+      {{"order_id", "o-1"}}, options);
+  ASSERT_FALSE(report);
+  ASSERT_EQ(report.violations.size(), 1u) << report;
+  EXPECT_EQ(report.violations[0].step, "charge");
+  EXPECT_THAT(report.to_string(), HasSubstr("violation in step \"charge\" with CrashInStepBody"));
 }
 
 TEST(CrashExplorer, InvariantCatchesTheDuplicateSideEffectDirectly) {
@@ -233,7 +276,8 @@ TEST(CrashExplorer, FaultNames) {
   EXPECT_EQ(to_string(CrashFault::ServiceError), "ServiceError");
   EXPECT_EQ(to_string(CrashFault::StaleToken), "StaleToken");
   EXPECT_EQ(to_string(CrashFault::InvocationTimeout), "InvocationTimeout");
-  EXPECT_EQ(all_crash_faults().size(), 6u);
+  EXPECT_EQ(to_string(CrashFault::CrashInStepBody), "CrashInStepBody");
+  EXPECT_EQ(all_crash_faults().size(), 7u);
 }
 
 // Conformance handlers without callbacks: every crash point keeps their outcome.

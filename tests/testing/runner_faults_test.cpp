@@ -11,6 +11,7 @@
 
 #include "durable/durable.hpp"
 #include "durable/testing.hpp"
+#include "history_helpers.hpp"
 
 namespace durable::testing {
 namespace {
@@ -19,24 +20,8 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// The event types of the history without the execution's own start/end events.
-std::vector<EventType> event_types(const TestResult& result) {
-  std::vector<EventType> out;
-  for (const auto& e : result.history()) {
-    if (e.event_type == EventType::ExecutionStarted || e.event_type == EventType::ExecutionFailed ||
-        e.event_type == EventType::ExecutionSucceeded) {
-      continue;
-    }
-    out.push_back(e.event_type);
-  }
-  return out;
-}
-
-std::optional<ErrorObject> invocation_error(const Event& e) {
-  const auto* d = std::get_if<InvocationCompletedDetails>(&e.details);
-  if (d == nullptr || !d->error) return std::nullopt;
-  return d->error->payload;
-}
+using test_support::event_types;
+using test_support::invocation_error;
 
 Json one_step(const Json&, DurableContext& ctx, std::atomic<int>& runs,
               StepSemantics semantics = StepSemantics::AtLeastOncePerRetry,

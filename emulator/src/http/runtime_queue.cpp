@@ -7,22 +7,18 @@
 #include <utility>
 
 #include "durable/model/json.hpp"
+#include "make_error.hpp"
 
 namespace durable::emulator::http {
 namespace {
+
+using ::durable::emulator::detail::make_error;
 
 RuntimeReply runtime_error_reply(int status, const std::string& type, const std::string& message) {
   return RuntimeReply{status, Json{{"errorType", type}, {"errorMessage", message}}.dump(), {}};
 }
 
 RuntimeReply accepted() { return RuntimeReply{202, Json{{"status", "OK"}}.dump(), {}}; }
-
-ErrorObject make_error(std::string type, std::string message) {
-  ErrorObject e;
-  e.error_type = std::move(type);
-  e.error_message = std::move(message);
-  return e;
-}
 
 // The type and "<errorType>: <errorMessage>" of an /error or /init/error post. The header wins
 // over the body's errorType, as Lambda reports the header's value.

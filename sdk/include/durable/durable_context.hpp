@@ -212,6 +212,12 @@ class DurableContext {
   template <class F, class T = std::remove_cvref_t<std::invoke_result_t<F&, StepContext&>>>
   T step(F&& fn, OperationName name = std::nullopt,
          std::type_identity_t<StepConfig<T>> config = {});
+  // The same with a StepConfig made for another result type (one config shared by steps of
+  // several types): its retry strategy and semantics apply. Its serdes encodes another type, so
+  // a set one is a ValidationError naming the step, thrown before anything is checkpointed.
+  template <class F, class U, class T = std::remove_cvref_t<std::invoke_result_t<F&, StepContext&>>>
+    requires(!std::is_same_v<U, T>)
+  T step(F&& fn, OperationName name, const StepConfig<U>& config);
 
   // Durable timer. `duration` must be at least one second (ValidationError otherwise, before
   // any checkpoint); it is sent as whole seconds. Checkpoints WAIT START (SubType "Wait",
@@ -469,6 +475,18 @@ T DurableContext::step(F&& fn, OperationName name, std::type_identity_t<StepConf
         });
     return deserialize_result<T>(*serdes, raw);
   }
+}
+
+template <class F, class U, class T>
+  requires(!std::is_same_v<U, T>)
+T DurableContext::step(F&& fn, OperationName name, const StepConfig<U>& config) {
+  if (config.serdes) {
+    throw ValidationError("step '" + name.value_or("") +
+                          "': the StepConfig's serdes encodes another type than the result type "
+                          "of this step; use a StepConfig of that type");
+  }
+  return step<F, T>(std::forward<F>(fn), std::move(name),
+                    StepConfig<T>{config.retry_strategy, config.step_semantics, nullptr});
 }
 
 template <class F, class T>

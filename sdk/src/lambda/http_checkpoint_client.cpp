@@ -1,79 +1,23 @@
 #include "durable/lambda/http_checkpoint_client.hpp"
 
-#include <httplib.h>
-
 #include <algorithm>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
 
+#include "durable/lambda/signed_request.hpp"
 #include "durable/lambda/sigv4_signer.hpp"
 
 namespace durable::lambda {
 namespace {
 
 constexpr const char* kApiVersion = "/2025-12-01";
-constexpr const char* kJson = "application/json";
-
-// Trust stores of the systems our binaries run on: Debian (build machines, CI) and Amazon Linux
-// (the provided.al2023 runtime). OpenSSL's compiled-in default only fits the system that built
-// the bundled libssl.
-constexpr const char* kCaBundles[] = {"/etc/ssl/certs/ca-certificates.crt",
-                                      "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"};
-
-// One HTTP exchange as the retry loop sees it.
-struct Answer {
-  int status = 0;
-  std::string body;
-  std::string error_type_header;  // X-Amzn-ErrorType
-  std::string retry_after;        // Retry-After (seconds), 429 only
-};
-
-// botocore's RestJSONParser order: header, then body code/Code, then __type; the message from
-// message/Message. The header and __type may carry a ":<url>" or "<namespace>#" decoration.
-ApiError to_api_error(const Answer& answer) {
-  std::string code = answer.error_type_header;
-  std::string message;
-  const auto body = Json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_object()) {
-    for (const char* key : {"message", "Message"}) {
-      if (auto it = body.find(key); it != body.end() && it->is_string()) {
-        message = it->get<std::string>();
-        break;
-      }
-    }
-    if (code.empty()) {
-      for (const char* key : {"code", "Code", "__type"}) {
-        if (auto it = body.find(key); it != body.end() && it->is_string()) {
-          code = it->get<std::string>();
-          break;
-        }
-      }
-    }
-  }
-  if (const auto colon = code.find(':'); colon != std::string::npos) code.resize(colon);
-  if (const auto hash = code.rfind('#'); hash != std::string::npos) code.erase(0, hash + 1);
-  if (code.empty()) code = std::to_string(answer.status);
-  if (message.empty()) message = "HTTP " + std::to_string(answer.status) + " from the service";
-  return ApiError(code, answer.status, message);
-}
 
 bool retryable(const ApiError& error) {
   if (error.code().rfind("KMS", 0) == 0) return false;
   return error.http_status() == 429 || error.http_status() >= 500 ||
          error.code() == "TooManyRequestsException" || error.code() == "ThrottlingException";
-}
-
-std::string find_ca_file(const std::string& configured) {
-  if (!configured.empty()) return configured;
-  if (const char* env = std::getenv("SSL_CERT_FILE"); env != nullptr && *env != '\0') return env;
-  std::error_code ignored;
-  for (const char* path : kCaBundles) {
-    if (std::filesystem::exists(path, ignored)) return path;
-  }
-  return {};
 }
 
 void require(bool ok, const std::string& message) {
@@ -94,56 +38,14 @@ HttpCheckpointClientOptions HttpCheckpointClientOptions::from_environment(
 struct HttpCheckpointClient::Impl {
   explicit Impl(HttpCheckpointClientOptions o)
       : options(std::move(o)),
-        signer(options.credentials, options.region, "lambda"),
-        client(options.endpoint.origin()),
-        random(std::random_device{}()) {
-    client.set_connection_timeout(options.connect_timeout);
-    client.set_read_timeout(options.read_timeout);
-    client.set_write_timeout(options.read_timeout);
-    client.set_keep_alive(true);
-    // Headers and body go out in separate writes; with Nagle on, the body waits for the
-    // server's delayed ACK (~40 ms per checkpoint).
-    client.set_tcp_nodelay(true);
-    // Paths arrive percent-encoded and signed as they are; httplib must not touch them.
-    client.set_url_encode(false);
-    if (options.endpoint.is_https()) {
-      client.enable_server_certificate_verification(true);
-      if (auto ca = find_ca_file(options.ca_file); !ca.empty()) client.set_ca_cert_path(ca);
-    }
-  }
-
-  // One signed exchange; nullopt with `transport_error` set when no HTTP answer came.
-  std::optional<Answer> send(const std::string& method, const std::string& path,
-                             const std::vector<std::pair<std::string, std::string>>& query,
-                             const std::string& body, std::string& transport_error) {
-    SigningRequest to_sign{.method = method,
-                           .host = options.endpoint.host_header(),
-                           .path = path,
-                           .query = query,
-                           .headers = {},
-                           .body = body};
-    if (method == "POST") to_sign.headers.emplace_back("Content-Type", kJson);
-    const auto signature = signer.sign(to_sign, std::chrono::system_clock::now());
-
-    httplib::Headers headers{
-        {"Host", to_sign.host}, {"User-Agent", options.user_agent}, {"Accept", kJson}};
-    for (auto& [name, value] : signature.headers()) headers.emplace(name, value);
-    std::string target = path;
-    if (!query.empty()) target += "?" + sigv4::canonical_query_string(query);
-
-    httplib::Result result =
-        method == "POST" ? client.Post(target, headers, body, kJson) : client.Get(target, headers);
-    if (!result) {
-      transport_error = httplib::to_string(result.error());
-      return std::nullopt;
-    }
-    Answer answer;
-    answer.status = result->status;
-    answer.body = result->body;
-    answer.error_type_header = result->get_header_value("X-Amzn-ErrorType");
-    answer.retry_after = result->get_header_value("Retry-After");
-    return answer;
-  }
+        requester(SignedRequesterOptions{.endpoint = options.endpoint,
+                                         .region = options.region,
+                                         .credentials = options.credentials,
+                                         .connect_timeout = options.connect_timeout,
+                                         .read_timeout = options.read_timeout,
+                                         .user_agent = options.user_agent,
+                                         .ca_file = options.ca_file}),
+        random(std::random_device{}()) {}
 
   std::chrono::milliseconds backoff(int failed_attempts, const std::string& retry_after) {
     const auto& policy = options.retry;
@@ -176,13 +78,14 @@ struct HttpCheckpointClient::Impl {
     std::lock_guard lock(mutex);
     for (int attempt = 1;; ++attempt) {
       std::string transport_error;
-      auto answer = send(method, path, query, body, transport_error);
+      auto answer = requester.send(method, path, query, body, {}, transport_error);
       std::string retry_after;
       if (answer && answer->status >= 200 && answer->status < 300) return std::move(answer->body);
       if (answer) {
-        ApiError error = to_api_error(*answer);
+        ApiError error = api_error_from(*answer);
         if (!retryable(error) || attempt >= options.retry.max_attempts) throw error;
-        retry_after = answer->retry_after;
+        // A throttled service may say how long to back off (seconds; 429 only).
+        retry_after = answer->header("Retry-After");
       } else if (attempt >= options.retry.max_attempts) {
         throw TransportError(operation + " to " + options.endpoint.origin() + " failed after " +
                              std::to_string(attempt) + " attempt(s): " + transport_error);
@@ -205,9 +108,8 @@ struct HttpCheckpointClient::Impl {
   }
 
   HttpCheckpointClientOptions options;
-  SigV4Signer signer;
-  std::mutex mutex;  // guards client and random
-  httplib::Client client;
+  SignedRequester requester;
+  std::mutex mutex;  // guards random, and keeps one call's retries together
   std::mt19937_64 random;
 };
 

@@ -6,7 +6,9 @@
 // It runs the scenario once cleanly, then for k = 1, 2, ... and every fault kind asked for, runs
 // it again on a fresh runner from the factory with that fault injected into the execution's k-th
 // checkpoint call, until k passes the clean run's last checkpoint (detected as the first k at
-// which the fault no longer fires). Every faulted run must
+// which the fault no longer fires). CrashInStepBody is not tied to a checkpoint: it runs once per
+// step whose body ran in the clean run, with the process dying inside that body
+// (DurableRunner::crash_during_step). Every faulted run must
 //  * finish (no RunnerError: stuck, or over RunOptions.timeout),
 //  * end with the clean run's status, and its result (SUCCEEDED) or error type (otherwise),
 //  * keep every step body within its semantics: an at-most-once-per-retry step never ran its
@@ -19,7 +21,8 @@
 // is false.
 //
 // Each run is in-process on a virtual clock, so a point costs milliseconds; the number of runs is
-// about (clean checkpoints + 1) × fault kinds. Call from one thread; the factory runs on it.
+// about (clean checkpoints + 1) × checkpoint fault kinds + clean steps. Call from one thread; the
+// factory runs on it.
 #pragma once
 
 #include <cstddef>
@@ -34,6 +37,7 @@
 
 #include <gtest/gtest.h>
 
+#include "durable/duration.hpp"
 #include "durable/model/json.hpp"
 #include "durable/testing/invocation_status.hpp"
 #include "durable/testing/runner_options.hpp"
@@ -56,10 +60,17 @@ enum class CrashFault {
   // the only thing a real timeout adds, the Sandbox.Timedout error type of InvocationCompleted,
   // is not visible to the handler.
   InvocationTimeout,
+  // The process dies inside a step's body, ExplorerOptions::step_crash_after after it started
+  // (DurableRunner::crash_during_step): explored once per step, not per checkpoint. With the
+  // default delay, longer than the SDK's background flush window, the service has seen the
+  // step's START and its enclosing contexts' STARTs, so the re-run meets a STARTED step (the
+  // state the checkpoint faults never leave an at-least-once step in). A delay shorter than the
+  // window loses the queued STARTs: the same as CrashBeforeSend at the checkpoint carrying them.
+  CrashInStepBody,
 };
 
 // "CrashBeforeSend", "CrashAfterApply", "Throttle", "ServiceError", "StaleToken",
-// "InvocationTimeout".
+// "InvocationTimeout", "CrashInStepBody".
 std::string_view to_string(CrashFault fault);
 
 // Every CrashFault, in declaration order.
@@ -79,10 +90,14 @@ struct ExplorerOptions {
   bool tolerate_interrupted_steps = true;
   // Stop exploring at the first violation (the report then covers the points explored so far).
   bool stop_at_first_violation = false;
+  // How long into a step's body the process dies for CrashInStepBody (virtual time).
+  Duration step_crash_after = Duration::from_seconds(1);
 };
 
 struct ExploredPoint {
-  std::uint64_t checkpoint = 0;  // k, 1-based
+  std::uint64_t checkpoint = 0;  // k, 1-based; 0 for CrashInStepBody
+  // CrashInStepBody: the step crashed in, by Name (its operation id when unnamed); else empty.
+  std::string step;
   CrashFault fault = CrashFault::CrashBeforeSend;
   bool fired = false;        // the fault hit a checkpoint (false only past the last one)
   bool interrupted = false;  // an at-most-once step recorded StepInterruptedError
@@ -92,7 +107,8 @@ struct ExploredPoint {
 };
 
 struct CrashViolation {
-  std::uint64_t checkpoint = 0;
+  std::uint64_t checkpoint = 0;  // 0 for CrashInStepBody
+  std::string step;              // CrashInStepBody: as ExploredPoint::step
   CrashFault fault = CrashFault::CrashBeforeSend;
   std::vector<std::string> problems;  // one sentence each
   std::string timeline;               // the failing run's timeline ("" when it did not finish)
@@ -109,7 +125,8 @@ class CrashReport {
   // and the failing run's timeline.
   std::string to_string() const;
 
-  // Checkpoint calls of the clean run (the positions explored when max_points is 0).
+  // Checkpoint calls of the clean run (the positions explored when max_points is 0; 0 when no
+  // checkpoint fault was asked for).
   std::uint64_t clean_checkpoints = 0;
   std::vector<ExploredPoint> points;
   std::vector<CrashViolation> violations;

@@ -22,7 +22,7 @@
 // MockFunction). Faults, declared before the run and combinable with those: fail_function(),
 // time_out_function(), delay_function(); callbacks answered by rules (on_callback()); service
 // faults on the k-th checkpoint (fail_checkpoint(), crash_after_checkpoint(),
-// crash_before_checkpoint()).
+// crash_before_checkpoint()) and a crash inside a step's body (crash_during_step()).
 //
 // Thread-safety: a DurableRunner is driven from one thread at a time (handlers run on that
 // thread, or on threads the SDK owns during an invocation). Distinct runners share nothing and
@@ -175,6 +175,23 @@ class DurableRunner {
   // The process "crashes" before the k-th checkpoint reaches the service: not applied; then as
   // crash_after_checkpoint.
   void crash_before_checkpoint(std::uint64_t k);
+  // The process dies while the body of step `step` runs, `after` after the body started (virtual
+  // time: the lost invocation ends `after` later on the virtual clock; on the wall clock the
+  // runner does not wait). `step` is a STEP operation's Name, or its operation id (for an unnamed
+  // step); the fault fires once per execution, at the first body run of a matching step (a
+  // wait_for_condition check counts as a step body).
+  // What the service has seen at that moment is what the SDK's background checkpointing
+  // (InvocationOptions::checkpoint_flush_window, 100 ms) had sent: when `after` is at least the
+  // window, every update queued before the body started, the step's START and its enclosing
+  // contexts' STARTs included; when shorter, only what went out before (the START of an
+  // AT_MOST_ONCE_PER_RETRY step always, as it is checkpointed before the body runs). The
+  // invocation is then lost as with crash_before_checkpoint: the body itself runs to its end in
+  // the test process (it cannot be stopped), but nothing checkpointed after it started reaches
+  // the service (nor anything another thread of the invocation sends from then on), the output is
+  // discarded, InvocationCompleted carries Runtime.ExitError naming the step, and the execution
+  // is invoked again. The body's real duration is ignored: in virtual time it takes no time
+  // until the crash. Throws std::invalid_argument for an empty `step`.
+  void crash_during_step(const std::string& step, Duration after);
 
   // Starts an execution with `input` and drives it to a terminal status. Returns its result.
   // Throws RunnerError when the execution is stuck (the message carries the emulator's account of

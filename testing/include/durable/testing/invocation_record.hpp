@@ -26,8 +26,8 @@ struct InvocationRecord {
   // The handler's FAILED error or the invocation failure. For a crash it is the error the
   // service recorded (Runtime.ExitError), not what the SDK threw at the refused checkpoint.
   std::optional<ErrorObject> error;
-  // True when an injected crash (DurableRunner::crash_after_checkpoint/crash_before_checkpoint)
-  // lost this invocation: its output was discarded and the execution was invoked again.
+  // True when an injected crash (DurableRunner::crash_after_checkpoint/crash_before_checkpoint/
+  // crash_during_step) lost this invocation: its output was discarded and the execution was invoked again.
   bool crashed = false;
   // CheckpointDurableExecution requests the SDK sent during this invocation (how well it
   // batched its updates: asynchronous updates ride with the next synchronous one, and parallel
