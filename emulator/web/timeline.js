@@ -248,7 +248,7 @@
     const rows = [model.execution].concat(model.operations);
     const invocationRow = rows.length;
     const height = top + (rows.length + 1) * rowHeight + 58;
-    const width = plotLeft + axis.width + 150;
+    const width = plotLeft + axis.width + 250;
     const out = [];
     out.push('<svg xmlns="' + SVG_NS + '" class="durable-timeline" width="' + Math.ceil(width) +
              '" height="' + height + '" viewBox="0 0 ' + Math.ceil(width) + ' ' + height +
@@ -285,8 +285,11 @@
       const y = top + index * rowHeight;
       const isExecution = op.type === 'EXECUTION';
       const label = isExecution ? op.name : (op.name || '(' + op.type.toLowerCase() + ')');
-      const shown = label.length > 30 ? label.slice(0, 29) + '\u2026' : label;
-      const typeTag = isExecution ? 'EXECUTION' : (op.subType || op.type);
+      // The execution's row needs no tag: it is the top one, in bold.
+      const typeTag = isExecution ? '' : (op.subType || op.type);
+      // What fits the label column beside the indent and the type tag.
+      const room = isExecution ? 30 : Math.max(8, 38 - op.depth * 2 - Math.ceil(typeTag.length * 0.8));
+      const shown = label.length > room ? label.slice(0, room - 1) + '\u2026' : label;
       const title = (isExecution ? 'execution ' : op.type + ' ') + label + ' \u2014 ' + op.status +
         (op.attempts > 1 ? ', ' + op.attempts + ' attempts' : '') +
         (op.callbackId ? ', callback id ' + op.callbackId : '') +
