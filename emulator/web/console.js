@@ -224,7 +224,7 @@
     const events = el('tbody', { id: 'events' });
     const pageError = el('div', { id: 'page-error' });
     const historyNote = el('p', { class: 'muted' });
-    let shownCallbacks = '';
+    let shownCallbacks = null;
     let shownStatus = '';
 
     app.replaceChildren(
