@@ -65,7 +65,25 @@ if(TARGET PkgConfig::HTTPLIB)
       src/http/runtime_queue.cpp
       src/http/runtime_endpoint.cpp
       src/http/supervisor.cpp
+      src/http/console_routes.cpp
       src/http/http_server.cpp
     PUBLIC_DEPS durable::emulator
     PRIVATE_DEPS PkgConfig::HTTPLIB spdlog::spdlog OpenSSL::Crypto)
 endif()
+
+# The web console's files (emulator/web), compiled into durable::emulator at build time by
+# cmake/EmbedFiles.cmake: the HTTP server serves them, and durable::testing writes the timeline
+# renderer into its HTML files.
+set(DURABLE_CONSOLE_FILES index.html console.css console.js timeline.js)
+set(DURABLE_CONSOLE_SOURCE ${CMAKE_CURRENT_BINARY_DIR}/console_assets_data.cpp)
+list(TRANSFORM DURABLE_CONSOLE_FILES PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/web/
+     OUTPUT_VARIABLE DURABLE_CONSOLE_PATHS)
+list(JOIN DURABLE_CONSOLE_FILES "|" DURABLE_CONSOLE_LIST)
+add_custom_command(OUTPUT ${DURABLE_CONSOLE_SOURCE}
+  COMMAND ${CMAKE_COMMAND} -DOUTPUT=${DURABLE_CONSOLE_SOURCE}
+          -DBASE_DIR=${CMAKE_CURRENT_SOURCE_DIR}/web -DFILES=${DURABLE_CONSOLE_LIST}
+          -P ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+  DEPENDS ${DURABLE_CONSOLE_PATHS} ${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake
+  COMMENT "Embedding the web console's files"
+  VERBATIM)
+target_sources(durable_emulator PRIVATE src/console_assets.cpp ${DURABLE_CONSOLE_SOURCE})

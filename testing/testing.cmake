@@ -18,4 +18,5 @@ durable_cc_library(NAME testing
     src/test_operation.cpp
     src/test_result.cpp
     src/timeline.cpp
+    src/timeline_html.cpp
   PUBLIC_DEPS durable::sdk durable::emulator GTest::gmock)

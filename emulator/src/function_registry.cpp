@@ -74,4 +74,12 @@ std::optional<DurableFunction> FunctionRegistry::find(const std::string& name) c
 
 bool FunctionRegistry::contains(const std::string& name) const { return lookup(name).has_value(); }
 
+std::vector<std::string> FunctionRegistry::names() const {
+  std::lock_guard lock(state_->mu);
+  std::vector<std::string> all;
+  all.reserve(state_->functions.size());
+  for (const auto& entry : state_->functions) all.push_back(entry.first);
+  return all;
+}
+
 }  // namespace durable::emulator

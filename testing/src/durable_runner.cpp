@@ -21,6 +21,7 @@
 #include "in_process_checkpoint_client.hpp"
 #include "plain_function_adapter.hpp"
 #include "step_crash_fault.hpp"
+#include "timeline_html.hpp"
 
 namespace durable::testing {
 namespace {
@@ -678,7 +679,9 @@ struct DurableRunner::Impl {
       std::lock_guard lock(observe_mu);
       snap.observed = record.observed;
     }
-    return TestResult(std::move(snap), service);
+    TestResult result(std::move(snap), service);
+    detail::keep_for_timeline_dir(result);
+    return result;
   }
 };
 

@@ -1,5 +1,8 @@
 #include "durable/testing/test_result.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <ostream>
 #include <stdexcept>
@@ -7,6 +10,7 @@
 #include "durable/emulator/service.hpp"
 #include "durable/model/api.hpp"
 #include "timeline.hpp"
+#include "timeline_html.hpp"
 
 namespace durable::testing {
 
@@ -249,6 +253,22 @@ std::vector<Json> TestResult::log_entries() const {
 
 std::string TestResult::timeline() const {
   return detail::render_timeline(state_->snapshot, history());
+}
+
+std::string TestResult::timeline_html() const {
+  const bool virtual_clock = state_->service && state_->service->clock().is_virtual();
+  return detail::render_timeline_html(state_->snapshot, history(), virtual_clock);
+}
+
+void TestResult::write_timeline_html(const std::string& path) const {
+  const std::string html = timeline_html();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (out) out.write(html.data(), static_cast<std::streamsize>(html.size()));
+  out.close();
+  if (!out) {
+    throw std::runtime_error("write_timeline_html: cannot write " + path + ": " +
+                             std::strerror(errno));
+  }
 }
 
 std::ostream& operator<<(std::ostream& os, const TestResult& result) {

@@ -25,6 +25,17 @@ TEST(FunctionRegistryTest, FindsByNameQualifiedNameAndArn) {
   EXPECT_EQ((*fn)({}).status, InvocationStatus::Succeeded);
 }
 
+TEST(FunctionRegistryTest, NamesListsEveryRegistrationOnceSorted) {
+  FunctionRegistry registry;
+  EXPECT_TRUE(registry.names().empty());
+  registry.register_durable_function("orders", returning(InvocationStatus::Succeeded));
+  registry.register_function("fraud-check", [](const std::string& s) { return s; });
+  registry.register_durable_function("orders", returning(InvocationStatus::Failed));
+  FunctionRegistry shared = registry;  // a handle: later registrations are seen through it
+  registry.register_durable_function("audit", returning(InvocationStatus::Succeeded));
+  EXPECT_EQ(shared.names(), (std::vector<std::string>{"audit", "fraud-check", "orders"}));
+}
+
 TEST(FunctionRegistryTest, ReplacesAnExistingRegistration) {
   FunctionRegistry registry;
   registry.register_durable_function("f", returning(InvocationStatus::Succeeded));

@@ -18,6 +18,7 @@
 #include "durable/model/api_error.hpp"
 #include "dispatcher.hpp"
 #include "http/client_connection.hpp"
+#include "http/console_routes.hpp"
 #include "http/error_response.hpp"
 #include "http/front_end.hpp"
 #include "http/request_guard.hpp"
@@ -265,6 +266,9 @@ void HttpServer::Impl::route(const httplib::Request& req, httplib::Response& res
   if (seg.size() == 1 && seg[0] == "health") {
     require_method(method, "GET");
     return write_json(res, Json{{"status", "healthy"}});
+  }
+  if (http::is_console_path(seg)) {
+    return http::serve_console(method, seg, q, service, registry, res);
   }
   if (seg.size() >= 3 && seg[0] == "2025-12-01" && seg[1] == "durable-executions") {
     return durable_execution(method, seg, req, q, res);

@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include "durable/model/envelope.hpp"
@@ -83,6 +84,8 @@ class FunctionRegistry {
   std::optional<DurableFunction> find(const std::string& name) const;
   // True when `name` resolves to a registration of either kind.
   bool contains(const std::string& name) const;
+  // Every registered name (durable and plain), sorted; for listings such as the web console's.
+  std::vector<std::string> names() const;
 
  private:
   struct State;

@@ -127,6 +127,16 @@ class TestResult {
   // (timers, callbacks; marked "~"), the execution's end (marked "="), and the outcome.
   std::string timeline() const;
 
+  // The timeline as a picture: one self-contained HTML file (no external resources) holding the
+  // execution's status, input, result or error, and the SVG timeline the emulator's web console
+  // draws (the same renderer, embedded): operations as bars on the virtual time axis, nested
+  // under their contexts, coloured by status, with retries, waits and callback waits. Reads the
+  // history as history() does. write_timeline_html() throws std::runtime_error naming `path`
+  // when the file cannot be written. With DURABLE_TIMELINE_DIR set, every DurableRunner test
+  // that fails leaves these files there (see README "Timelines from tests").
+  std::string timeline_html() const;
+  void write_timeline_html(const std::string& path) const;
+
  private:
   struct State;
   std::shared_ptr<State> state_;
