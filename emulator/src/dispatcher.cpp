@@ -67,10 +67,11 @@ void Dispatcher::stop() {
     left.swap(tasks_);
   }
   for (const auto& pending : left) {
-    complete(pending.durable_execution_arn, pending.request_id,
-             InvocationOutcome{std::nullopt,
-                               make_error("Runtime.ExitError",
-                                          "the emulator stopped before the invocation started")});
+    InvocationOutcome outcome{
+        std::nullopt,
+        make_error("Runtime.ExitError", "the emulator stopped before the invocation started")};
+    outcome.abandoned_by_host = true;
+    complete(pending.durable_execution_arn, pending.request_id, std::move(outcome));
   }
 }
 

@@ -1038,6 +1038,14 @@ void Service::complete_invocation_locked(const std::string& arn, const std::stri
     im.record_invocation_completed(exec, inv, now, effective.error);
     return;
   }
+  // The host gave the invocation up while shutting down: not the function's failure, so no
+  // back-off and no step towards max_consecutive_invocation_failures.
+  if (outcome.abandoned_by_host && !inv.crashed_at_checkpoint) {
+    im.record_invocation_completed(exec, inv, now, effective.error);
+    exec.reinvoke_after_current = false;
+    im.scheduler.request_invocation(exec);
+    return;
+  }
   auto verdict = detail::judge_invocation(exec, effective);
   using Kind = detail::InvocationVerdict::Kind;
   im.record_invocation_completed(

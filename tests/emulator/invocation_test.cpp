@@ -123,6 +123,25 @@ TEST_F(InvocationTest, FiveConsecutiveFailuresFailTheExecution) {
   EXPECT_EQ(service_.next_timer_due(), std::nullopt);
 }
 
+// A host shutting down gives up the invocations it had taken: recorded, but neither a failure
+// of the function (no back-off, no step towards the five-failure limit) nor lost.
+TEST_F(InvocationTest, AnInvocationAbandonedByItsHostIsWantedAgainAtOnceAndNeverFails) {
+  for (int i = 1; i <= 7; ++i) {
+    invoke();
+    InvocationOutcome outcome{std::nullopt, error("Runtime.ExitError", "emulator stopping")};
+    outcome.abandoned_by_host = true;
+    service_.complete_invocation(arn_, request_id_, outcome);
+    EXPECT_EQ(execution().status, ExecutionStatus::Running) << "after abandonment " << i;
+    EXPECT_TRUE(service_.has_invocation_work()) << "wanted again without a back-off";
+  }
+  auto err = last_invocation_error();
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(err->error_type, "Runtime.ExitError");
+  invoke();
+  complete(output(InvocationStatus::Succeeded, "1"));
+  EXPECT_EQ(execution().status, ExecutionStatus::Succeeded);
+}
+
 TEST_F(InvocationTest, ACleanInvocationResetsTheFailureCount) {
   for (int i = 0; i < 4; ++i) {
     invoke();

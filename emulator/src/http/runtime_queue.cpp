@@ -105,6 +105,7 @@ void RuntimeQueue::submit(const DurableExecutionInvocationInput& input, Done don
   InvocationOutcome outcome;
   outcome.error = make_error("Runtime.ExitError", "the emulator's Runtime API for function '" +
                                                       function_name_ + "' is shutting down");
+  outcome.abandoned_by_host = true;
   done(std::move(outcome));
 }
 
@@ -245,6 +246,7 @@ void RuntimeQueue::shutdown() {
     InvocationOutcome outcome;
     outcome.error = make_error("Runtime.ExitError",
                                "the emulator's Runtime API shut down during invocation " + id);
+    outcome.abandoned_by_host = true;  // the emulator is going away, not the function failing
     done(std::move(outcome));
   }
 }

@@ -73,6 +73,12 @@ struct PendingInvocation {
 struct InvocationOutcome {
   std::optional<DurableExecutionInvocationOutput> output;
   std::optional<ErrorObject> error;  // set when the invocation itself failed
+  // Set by a host that is shutting down and gives up an invocation it had taken (never started,
+  // or cut off with its Runtime API): the emulator lost it, the function did not fail. The
+  // invocation is recorded as ended with `error`, is not counted among the execution's
+  // consecutive failures, and the execution is wanted again at once (by this service's next
+  // driver, or after a restart on the same store), as for an invocation in flight at a crash.
+  bool abandoned_by_host = false;
 };
 
 // A CALLBACK operation as the harness needs to find it (Service::callbacks).
