@@ -468,4 +468,28 @@ TEST(RuntimeQueueSandboxes, ADeadSandboxFailsOnlyItsOwnInvocation) {
 }
 
 }  // namespace
+// A shutdown gives up what was queued or held, and says so, so the Service does not count it
+// against the function; a sandbox's death (above) is the function's failure and is not marked.
+TEST(RuntimeQueueSandboxes, ShutdownMarksTheInvocationsItGivesUpAsAbandoned) {
+  http::RuntimeQueue queue("q", std::chrono::seconds(30));
+  DurableExecutionInvocationInput input;
+  std::vector<InvocationOutcome> outcomes;
+  std::mutex mu;
+  auto record = [&](InvocationOutcome o) {
+    std::lock_guard lock(mu);
+    outcomes.push_back(std::move(o));
+  };
+  queue.submit(input, record);
+  queue.submit(input, record);
+  ASSERT_EQ(queue.next(1, std::chrono::seconds(1)).status, 200);  // one held, one queued
+  queue.shutdown();
+  queue.submit(input, record);  // after shutdown: answered at once
+  std::lock_guard lock(mu);
+  ASSERT_EQ(outcomes.size(), 3u);
+  for (const auto& o : outcomes) {
+    EXPECT_TRUE(o.abandoned_by_host);
+    EXPECT_EQ(o.error->error_type.value_or(""), "Runtime.ExitError");
+  }
+}
+
 }  // namespace durable::emulator
