@@ -59,8 +59,10 @@ TEST(BatchPool, SlowBodiesOverlapUpToMaxConcurrency) {
     return Json(r.get_results());
   };
   EXPECT_EQ(run_ok(client, handler), Json({0, 10, 20, 30, 40, 50, 60, 70}));
-  // The pool grew from one thread to the limit, and never past it.
-  EXPECT_EQ(overlap.peak(), 4);
+  // Never past the limit. How far it grows within 100 ms depends on the machine's load; that the
+  // pool does grow is proven without timing by BodiesThatWaitForEachOtherAllGetAThread.
+  EXPECT_LE(overlap.peak(), 4);
+  EXPECT_GE(overlap.peak(), 1);
 }
 
 TEST(BatchPool, BodiesThatWaitForEachOtherAllGetAThread) {
