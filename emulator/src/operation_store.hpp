@@ -55,12 +55,9 @@ class OperationStore {
 
  private:
   std::deque<OpRecord> ops_;
-  // Transparent, so lookups by string_view need no temporary string.
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
-  std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> by_id_;
+  // Keys view the ids of the records themselves (deque elements never move, and an operation's
+  // id never changes once created), so each id is stored once.
+  std::unordered_map<std::string_view, std::size_t> by_id_;
   std::vector<std::size_t> changed_;
 };
 
