@@ -28,24 +28,55 @@ void project_wrapper(std::optional<Wrapper>& w, bool include) {
 
 }  // namespace
 
+std::string_view History::Identity::part(std::size_t k) const {
+  const std::size_t from = k == 0 ? 0 : ends[k - 1];
+  const std::size_t to = k < ends.size() ? ends[k] : text.size();
+  return std::string_view(text).substr(from, to - from);
+}
+
+std::optional<std::string> History::Identity::get(std::size_t k, std::uint8_t flag) const {
+  if ((present & flag) == 0) return std::nullopt;
+  return std::string(part(k));
+}
+
+namespace {
+bool same_part(std::string_view stored, bool present, const std::optional<std::string>& field) {
+  return field ? present && stored == *field : !present;
+}
+}  // namespace
+
+bool History::Identity::same_as(const Event& e) const {
+  return same_part(part(0), (present & kId) != 0, e.id) &&
+         same_part(part(1), (present & kName) != 0, e.name) &&
+         same_part(part(2), (present & kSubType) != 0, e.sub_type) &&
+         same_part(part(3), (present & kParentId) != 0, e.parent_id);
+}
+
 std::uint32_t History::identity_of(Event& e) {
-  if (!e.id) {
-    if (!e.name && !e.sub_type && !e.parent_id) return kNoIdentity;
-  } else if (auto it = identity_by_id_.find(*e.id); it != identity_by_id_.end()) {
-    const Identity& known = identities_[it->second];
-    if (known.name == e.name && known.sub_type == e.sub_type && known.parent_id == e.parent_id) {
+  if (!e.id && !e.name && !e.sub_type && !e.parent_id) return kNoIdentity;
+  if (e.id) {
+    if (auto it = identity_by_id_.find(*e.id);
+        it != identity_by_id_.end() && identities_[it->second].same_as(e)) {
       return it->second;
     }
   }
   // New (or, unexpectedly, different from what its id named before): stored as given.
   const auto index = static_cast<std::uint32_t>(identities_.size());
   Identity& added = identities_.emplace_back();
-  added.id = std::move(e.id);
-  added.name = std::move(e.name);
-  added.sub_type = std::move(e.sub_type);
-  added.parent_id = std::move(e.parent_id);
-  // The first identity seen for an id stays the one later events are compared with.
-  if (added.id) identity_by_id_.try_emplace(std::string_view(*added.id), index);
+  const std::optional<std::string>* fields[] = {&e.id, &e.name, &e.sub_type, &e.parent_id};
+  std::size_t size = 0;
+  for (const auto* field : fields) size += *field ? (*field)->size() : 0;
+  added.text.reserve(size);
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (*fields[k]) {
+      added.present = static_cast<std::uint8_t>(added.present | (1U << k));
+      added.text += **fields[k];
+    }
+    if (k < added.ends.size()) added.ends[k] = static_cast<std::uint32_t>(added.text.size());
+  }
+  // The first identity seen for an id stays the one later events are compared with. The key
+  // views the identity's own text (deque elements never move).
+  if (e.id) identity_by_id_.try_emplace(added.part(0), index);
   return index;
 }
 
@@ -72,10 +103,10 @@ Event History::at(std::size_t index) const {
   e.event_timestamp = stored.at;
   if (stored.identity != kNoIdentity) {
     const Identity& identity = identities_[stored.identity];
-    e.id = identity.id;
-    e.name = identity.name;
-    e.sub_type = identity.sub_type;
-    e.parent_id = identity.parent_id;
+    e.id = identity.get(0, Identity::kId);
+    e.name = identity.get(1, Identity::kName);
+    e.sub_type = identity.get(2, Identity::kSubType);
+    e.parent_id = identity.get(3, Identity::kParentId);
   }
   if (stored.details) e.details = stored.details->get();
   return e;

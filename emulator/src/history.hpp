@@ -3,6 +3,7 @@
 // the Service's lock guards it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -31,11 +32,15 @@ class History {
  private:
   // An operation's Id, Name, SubType and ParentId, stored once for all of its events (they never
   // change after the operation is created; an event that names different ones gets its own).
+  // The four are packed into one string, so an identity costs one allocation.
   struct Identity {
-    std::optional<std::string> id;
-    std::optional<std::string> name;
-    std::optional<std::string> sub_type;
-    std::optional<std::string> parent_id;
+    enum : std::uint8_t { kId = 1, kName = 2, kSubType = 4, kParentId = 8 };
+    std::string text;                  // id, name, sub_type, parent_id, each absent one empty
+    std::array<std::uint32_t, 3> ends{};  // where id, name and sub_type end in `text`
+    std::uint8_t present = 0;
+    std::string_view part(std::size_t k) const;
+    std::optional<std::string> get(std::size_t k, std::uint8_t flag) const;
+    bool same_as(const Event& e) const;
   };
   static constexpr std::uint32_t kNoIdentity = 0xffffffffU;
   // An event's details, allocated at the size of the alternative it holds (a StepSucceeded's

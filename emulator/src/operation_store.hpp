@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "durable/model/boxed.hpp"
 #include "durable/model/operation.hpp"
 #include "durable/model/operation_update.hpp"
 
@@ -24,9 +25,10 @@ struct OpRecord {
   std::size_t index = 0;                 // position in creation order
   std::int64_t wait_seconds = 0;         // WAIT: Duration echoed by WaitSucceeded
   std::int64_t heartbeat_seconds = 0;    // CALLBACK: 0 = no heartbeat timeout
-  // CHAINED_INVOKE: the target and input, kept for running the target.
-  std::optional<ChainedInvokeOptions> invoke_options;
-  std::optional<std::string> invoke_input;
+  // CHAINED_INVOKE: the target and input, kept for running the target. Boxed (std::optional's
+  // interface) so that the records of all other operations stay small.
+  Boxed<ChainedInvokeOptions> invoke_options;
+  Boxed<std::string> invoke_input;
   // CHAINED_INVOKE with a durable target: the target's execution (owned by the Service).
   ExecutionRecord* invoke_child = nullptr;
   // CHAINED_INVOKE with a plain target: it was registered to time out after this many seconds.

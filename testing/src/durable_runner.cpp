@@ -9,7 +9,9 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -98,8 +100,18 @@ struct DurableRunner::Impl {
     // asked for an execution timeout, because reaching it means the execution was stuck.
     Timestamp timeout_deadline{};
     bool may_time_out = false;
-    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too).
+    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too). Step body
+    // runs are kept apart from `observed`, compactly (one copy of each id and name, in first-seen
+    // order), and written into the snapshot's OperationObservations: a long execution has one
+    // entry per step, and the snapshot makes its own copy of all of them.
     OperationObservations observed;
+    struct StepRuns {
+      std::string id;
+      std::string name;
+      std::size_t runs = 0;
+    };
+    std::deque<StepRuns> step_runs;  // deque: the index views the ids
+    std::unordered_map<std::string_view, std::size_t> step_runs_index;
     // Chained invokes of unregistered functions seen since the last check (observe_mu).
     std::vector<std::string> unregistered_invokes;
     // An injected crash may lose one of its invocations: read what the service recorded.
@@ -198,9 +210,15 @@ struct DurableRunner::Impl {
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          if (record->observed.step_runs[u.id]++ == 0) {
-            record->observed.step_names.emplace_back(u.id, u.name.value_or(""));
+          auto it = record->step_runs_index.find(u.id);
+          if (it == record->step_runs_index.end()) {
+            auto& entry = record->step_runs.emplace_back();
+            entry.id = u.id;
+            entry.name = u.name.value_or("");
+            // Keyed on the entry's own copy of the id.
+            it = record->step_runs_index.emplace(entry.id, record->step_runs.size() - 1).first;
           }
+          ++record->step_runs[it->second].runs;
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {
@@ -641,6 +659,11 @@ struct DurableRunner::Impl {
     {
       std::lock_guard lock(observe_mu);
       snap.observed = record.observed;
+      snap.observed.step_names.reserve(snap.observed.step_names.size() + record.step_runs.size());
+      for (const auto& step : record.step_runs) {
+        snap.observed.step_runs.emplace_hint(snap.observed.step_runs.end(), step.id, step.runs);
+        snap.observed.step_names.emplace_back(step.id, step.name);
+      }
     }
     return TestResult(std::move(snap), service);
   }
