@@ -4,14 +4,13 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
-#include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 
@@ -100,18 +99,20 @@ struct DurableRunner::Impl {
     // asked for an execution timeout, because reaching it means the execution was stuck.
     Timestamp timeout_deadline{};
     bool may_time_out = false;
-    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too). Step body
-    // runs are kept apart from `observed`, compactly (one copy of each id and name, in first-seen
-    // order), and written into the snapshot's OperationObservations: a long execution has one
-    // entry per step, and the snapshot makes its own copy of all of them.
-    OperationObservations observed;
-    struct StepRuns {
-      std::string id;
-      std::string name;
-      std::size_t runs = 0;
-    };
-    std::deque<StepRuns> step_runs;  // deque: the index views the ids
-    std::unordered_map<std::string_view, std::size_t> step_runs_index;
+    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too). Shared
+    // with the TestResults already handed out, which see it as immutable: a change after one was
+    // made applies to a fresh copy (update_observed). A long execution has one entry per step,
+    // and the result of run() is made after the last change, so it is never copied there.
+    std::shared_ptr<OperationObservations> observed = std::make_shared<OperationObservations>();
+    OperationObservations& update_observed() {
+      if (observed.use_count() > 1) {
+        observed = std::make_shared<OperationObservations>(*observed);
+      } else {
+        // Sole owner: pairs with the release of the last other owner (a TestResult that read it).
+        std::atomic_thread_fence(std::memory_order_acquire);
+      }
+      return *observed;
+    }
     // Chained invokes of unregistered functions seen since the last check (observe_mu).
     std::vector<std::string> unregistered_invokes;
     // An injected crash may lose one of its invocations: read what the service recorded.
@@ -205,20 +206,15 @@ struct DurableRunner::Impl {
                            [&](const OperationUpdate& u) {
                              return u.id == last.id && u.action != OperationAction::Start;
                            })) {
-            ++record->observed.at_most_once_starts[last.id];
+            ++record->update_observed().at_most_once_starts[last.id];
           }
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          auto it = record->step_runs_index.find(u.id);
-          if (it == record->step_runs_index.end()) {
-            auto& entry = record->step_runs.emplace_back();
-            entry.id = u.id;
-            entry.name = u.name.value_or("");
-            // Keyed on the entry's own copy of the id.
-            it = record->step_runs_index.emplace(entry.id, record->step_runs.size() - 1).first;
+          OperationObservations& observed = record->update_observed();
+          if (observed.step_runs[u.id]++ == 0) {
+            observed.step_names.emplace_back(u.id, u.name.value_or(""));
           }
-          ++record->step_runs[it->second].runs;
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {
@@ -229,7 +225,7 @@ struct DurableRunner::Impl {
             continue;
           }
           const auto& fn = u.chained_invoke_options->function_name;
-          record->observed.invoke_starts[u.id] = {fn, u.chained_invoke_options->tenant_id,
+          record->update_observed().invoke_starts[u.id] = {fn, u.chained_invoke_options->tenant_id,
                                                   u.payload};
           if (options.fail_on_unregistered_function && !registry.contains(fn)) {
             record->unregistered_invokes.push_back(describe_unregistered(fn, u));
@@ -656,16 +652,12 @@ struct DurableRunner::Impl {
       std::lock_guard lock(log_mu);
       snap.logs = record.logs;
     }
+    std::shared_ptr<const OperationObservations> observed;
     {
       std::lock_guard lock(observe_mu);
-      snap.observed = record.observed;
-      snap.observed.step_names.reserve(snap.observed.step_names.size() + record.step_runs.size());
-      for (const auto& step : record.step_runs) {
-        snap.observed.step_runs.emplace_hint(snap.observed.step_runs.end(), step.id, step.runs);
-        snap.observed.step_names.emplace_back(step.id, step.name);
-      }
+      observed = record.observed;
     }
-    return TestResult(std::move(snap), service);
+    return TestResult(std::move(snap), std::move(observed), service);
   }
 };
 
