@@ -28,9 +28,88 @@ void project_wrapper(std::optional<Wrapper>& w, bool include) {
 
 }  // namespace
 
+std::string_view History::Identity::part(std::size_t k) const {
+  const std::size_t from = k == 0 ? 0 : ends[k - 1];
+  const std::size_t to = k < ends.size() ? ends[k] : text.size();
+  return std::string_view(text).substr(from, to - from);
+}
+
+std::optional<std::string> History::Identity::get(std::size_t k, std::uint8_t flag) const {
+  if ((present & flag) == 0) return std::nullopt;
+  return std::string(part(k));
+}
+
+namespace {
+bool same_part(std::string_view stored, bool present, const std::optional<std::string>& field) {
+  return field ? present && stored == *field : !present;
+}
+}  // namespace
+
+bool History::Identity::same_as(const Event& e) const {
+  return same_part(part(0), (present & kId) != 0, e.id) &&
+         same_part(part(1), (present & kName) != 0, e.name) &&
+         same_part(part(2), (present & kSubType) != 0, e.sub_type) &&
+         same_part(part(3), (present & kParentId) != 0, e.parent_id);
+}
+
+std::uint32_t History::identity_of(Event& e) {
+  if (!e.id && !e.name && !e.sub_type && !e.parent_id) return kNoIdentity;
+  if (e.id) {
+    if (auto it = identity_by_id_.find(*e.id);
+        it != identity_by_id_.end() && identities_[it->second].same_as(e)) {
+      return it->second;
+    }
+  }
+  // New (or, unexpectedly, different from what its id named before): stored as given.
+  const auto index = static_cast<std::uint32_t>(identities_.size());
+  Identity& added = identities_.emplace_back();
+  const std::optional<std::string>* fields[] = {&e.id, &e.name, &e.sub_type, &e.parent_id};
+  std::size_t size = 0;
+  for (const auto* field : fields) size += *field ? (*field)->size() : 0;
+  added.text.reserve(size);
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (*fields[k]) {
+      added.present = static_cast<std::uint8_t>(added.present | (1U << k));
+      added.text += **fields[k];
+    }
+    if (k < added.ends.size()) added.ends[k] = static_cast<std::uint32_t>(added.text.size());
+  }
+  // The first identity seen for an id stays the one later events are compared with. The key
+  // views the identity's own text (deque elements never move).
+  if (e.id) identity_by_id_.try_emplace(added.part(0), index);
+  return index;
+}
+
 void History::append(Event e) {
-  e.event_id = static_cast<std::int64_t>(events_.size()) + 1;
-  events_.push_back(std::move(e));
+  Stored& stored = events_.emplace_back();
+  stored.type = e.event_type;
+  stored.at = e.event_timestamp;
+  stored.identity = identity_of(e);
+  std::visit(
+      [&stored](auto& d) {
+        using D = std::decay_t<decltype(d)>;
+        if constexpr (!std::is_same_v<D, EmptyDetails>) {
+          stored.details = std::make_unique<DetailsOf<D>>(std::move(d));
+        }
+      },
+      e.details);
+}
+
+Event History::at(std::size_t index) const {
+  const Stored& stored = events_[index];
+  Event e;
+  e.event_type = stored.type;
+  e.event_id = static_cast<std::int64_t>(index) + 1;
+  e.event_timestamp = stored.at;
+  if (stored.identity != kNoIdentity) {
+    const Identity& identity = identities_[stored.identity];
+    e.id = identity.get(0, Identity::kId);
+    e.name = identity.get(1, Identity::kName);
+    e.sub_type = identity.get(2, Identity::kSubType);
+    e.parent_id = identity.get(3, Identity::kParentId);
+  }
+  if (stored.details) e.details = stored.details->get();
+  return e;
 }
 
 Event make_event(EventType type, Timestamp at, EventDetails details) {
@@ -50,8 +129,8 @@ Event make_op_event(EventType type, const Operation& op, Timestamp at, EventDeta
   return e;
 }
 
-Event project_event(const Event& source, bool include) {
-  Event e = source;
+namespace {
+void project_in_place(Event& e, bool include) {
   std::visit(
       [include](auto& d) {
         using D = std::decay_t<decltype(d)>;
@@ -69,6 +148,12 @@ Event project_event(const Event& source, bool include) {
         }
       },
       e.details);
+}
+}  // namespace
+
+Event project_event(const Event& source, bool include) {
+  Event e = source;
+  project_in_place(e, include);
   return e;
 }
 
@@ -83,24 +168,24 @@ std::size_t resolve_max_items(const std::optional<std::int64_t>& max_items, cons
 
 GetDurableExecutionHistoryResponse page_history(const History& history,
                                                 const GetDurableExecutionHistoryRequest& request) {
-  const auto& events = history.events();
+  const std::size_t size = history.size();
   std::size_t limit = resolve_max_items(request.max_items, "MaxItems");
   std::size_t start = 0;
   if (request.marker) {
     auto index = parse_index_marker(*request.marker);
-    if (!index || *index > events.size()) throw ApiError::invalid_parameter("Invalid marker");
+    if (!index || *index > size) throw ApiError::invalid_parameter("Invalid marker");
     start = *index;
   }
   bool include = request.include_execution_data.value_or(true);
   bool reverse = request.reverse_order.value_or(false);
   GetDurableExecutionHistoryResponse out;
-  std::size_t end = std::min(events.size(), start + limit);
+  std::size_t end = std::min(size, start + limit);
   out.events.reserve(end - start);
   for (std::size_t i = start; i < end; ++i) {
-    const Event& e = reverse ? events[events.size() - 1 - i] : events[i];
-    out.events.push_back(project_event(e, include));
+    Event& e = out.events.emplace_back(history.at(reverse ? size - 1 - i : i));
+    project_in_place(e, include);
   }
-  if (end < events.size()) out.next_marker = std::to_string(end);
+  if (end < size) out.next_marker = std::to_string(end);
   return out;
 }
 

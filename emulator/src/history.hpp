@@ -3,7 +3,16 @@
 // the Service's lock guards it.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "durable/model/api.hpp"
@@ -16,11 +25,51 @@ class History {
  public:
   // Numbers `e` with the next EventId and stores it.
   void append(Event e);
-  // A deque: a long history grows without copying its events to a larger buffer each time.
-  const std::deque<Event>& events() const { return events_; }
+  std::size_t size() const { return events_.size(); }
+  // The event at `index` (0-based; its EventId is index + 1), rebuilt from the compact form.
+  Event at(std::size_t index) const;
 
  private:
-  std::deque<Event> events_;
+  // An operation's Id, Name, SubType and ParentId, stored once for all of its events (they never
+  // change after the operation is created; an event that names different ones gets its own).
+  // The four are packed into one string, so an identity costs one allocation.
+  struct Identity {
+    enum : std::uint8_t { kId = 1, kName = 2, kSubType = 4, kParentId = 8 };
+    std::string text;                  // id, name, sub_type, parent_id, each absent one empty
+    std::array<std::uint32_t, 3> ends{};  // where id, name and sub_type end in `text`
+    std::uint8_t present = 0;
+    std::string_view part(std::size_t k) const;
+    std::optional<std::string> get(std::size_t k, std::uint8_t flag) const;
+    bool same_as(const Event& e) const;
+  };
+  static constexpr std::uint32_t kNoIdentity = 0xffffffffU;
+  // An event's details, allocated at the size of the alternative it holds (a StepSucceeded's
+  // are 80 bytes; the EventDetails variant is sized for its largest alternative).
+  struct DetailsBox {
+    virtual ~DetailsBox() = default;
+    virtual EventDetails get() const = 0;
+  };
+  template <class T>
+  struct DetailsOf final : DetailsBox {
+    explicit DetailsOf(T v) : value(std::move(v)) {}
+    EventDetails get() const override { return value; }
+    T value;
+  };
+  // One event as stored: a long execution keeps two or more of these per operation, so they are
+  // kept small (a full Event is over 400 bytes, most of them empty optionals and a variant
+  // sized for its largest alternative). EmptyDetails, the details of most Started events, take
+  // no allocation.
+  struct Stored {
+    EventType type = EventType::ExecutionStarted;
+    std::uint32_t identity = kNoIdentity;
+    Timestamp at{};
+    std::unique_ptr<DetailsBox> details;
+  };
+  std::uint32_t identity_of(Event& e);
+
+  std::deque<Stored> events_;
+  std::deque<Identity> identities_;  // deque: the index below views its elements' ids
+  std::unordered_map<std::string_view, std::uint32_t> identity_by_id_;
 };
 
 // An execution-level event (no Id/Name/SubType/ParentId).

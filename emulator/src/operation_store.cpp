@@ -16,10 +16,10 @@ const OpRecord* OperationStore::find(std::string_view id) const {
 
 OpRecord& OperationStore::create(Operation op) {
   std::size_t index = ops_.size();
-  by_id_.emplace(op.id, index);
   OpRecord& rec = ops_.emplace_back();
   rec.op = std::move(op);
   rec.index = index;
+  by_id_.emplace(std::string_view(rec.op.id), index);
   touch(rec);
   return rec;
 }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "durable/model/boxed.hpp"
 #include "durable/model/operation.hpp"
 #include "durable/model/operation_update.hpp"
 
@@ -24,9 +25,10 @@ struct OpRecord {
   std::size_t index = 0;                 // position in creation order
   std::int64_t wait_seconds = 0;         // WAIT: Duration echoed by WaitSucceeded
   std::int64_t heartbeat_seconds = 0;    // CALLBACK: 0 = no heartbeat timeout
-  // CHAINED_INVOKE: the target and input, kept for running the target.
-  std::optional<ChainedInvokeOptions> invoke_options;
-  std::optional<std::string> invoke_input;
+  // CHAINED_INVOKE: the target and input, kept for running the target. Boxed (std::optional's
+  // interface) so that the records of all other operations stay small.
+  Boxed<ChainedInvokeOptions> invoke_options;
+  Boxed<std::string> invoke_input;
   // CHAINED_INVOKE with a durable target: the target's execution (owned by the Service).
   ExecutionRecord* invoke_child = nullptr;
   // CHAINED_INVOKE with a plain target: it was registered to time out after this many seconds.
@@ -62,12 +64,9 @@ class OperationStore {
 
  private:
   std::deque<OpRecord> ops_;
-  // Transparent, so lookups by string_view need no temporary string.
-  struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
-  std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> by_id_;
+  // Keys view the ids of the records themselves (deque elements never move, and an operation's
+  // id never changes once created), so each id is stored once.
+  std::unordered_map<std::string_view, std::size_t> by_id_;
   std::vector<std::size_t> changed_;
   bool track_unsaved_ = false;
   std::vector<std::size_t> unsaved_;

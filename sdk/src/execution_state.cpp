@@ -86,10 +86,8 @@ ExecutionState::~ExecutionState() {
 }
 
 void ExecutionState::load_initial_state(const InitialExecutionState& initial) {
-  merge(initial.operations);
-  for (const auto& op : initial.operations) {
-    if (initial_ids_.insert(op.id).second) initial_order_.push_back(op.id);
-  }
+  operations_.reserve(initial.operations.size());
+  merge(initial.operations, /*initial=*/true);
   page_state(initial.next_marker, /*initial=*/true);
 }
 
@@ -106,12 +104,8 @@ void ExecutionState::page_state(std::optional<std::string> marker, bool initial)
     } catch (...) {
       on_service_failure("GetDurableExecutionState");
     }
-    merge(page.operations);
-    if (initial) {
-      for (const auto& op : page.operations) {
-        if (initial_ids_.insert(op.id).second) initial_order_.push_back(op.id);
-      }
-    }
+    // Moved, not copied: a replay of a long execution pages in every operation once.
+    merge(std::move(page.operations), initial);
     if (page.next_marker == marker) {
       // A service that hands back the marker it was given would page forever.
       record(Termination::InvocationError,
@@ -124,24 +118,38 @@ void ExecutionState::page_state(std::optional<std::string> marker, bool initial)
   }
 }
 
-const Operation* ExecutionState::find(const std::string& id) const {
+const Operation* ExecutionState::find(std::string_view id) const {
   auto it = operations_.find(id);
-  return it == operations_.end() ? nullptr : &it->second;
+  return it == operations_.end() ? nullptr : &it->op;
 }
 
-void ExecutionState::merge(const std::vector<Operation>& operations) {
-  for (const auto& op : operations) operations_[op.id] = op;
-}
-
-void ExecutionState::merge(std::vector<Operation>&& operations) {
-  for (auto& op : operations) {
-    auto it = operations_.find(op.id);
-    if (it == operations_.end()) {
-      std::string id = op.id;
-      operations_.emplace(std::move(id), std::move(op));
-    } else {
-      it->second = std::move(op);
+void ExecutionState::merge(const std::vector<Operation>& operations, bool initial) {
+  for (const auto& op : operations) {
+    auto it = operations_.find(std::string_view(op.id));
+    if (it != operations_.end()) {
+      it->op = op;  // same id: the element's key is unchanged
+      it->initial = it->initial || initial;
+      continue;
     }
+    if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
+      initial_execution_id_ = op.id;
+    }
+    operations_.insert(Entry{op, initial});
+  }
+}
+
+void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
+  for (auto& op : operations) {
+    auto it = operations_.find(std::string_view(op.id));
+    if (it != operations_.end()) {
+      it->op = std::move(op);  // same id: the element's key is unchanged
+      it->initial = it->initial || initial;
+      continue;
+    }
+    if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
+      initial_execution_id_ = op.id;
+    }
+    operations_.insert(Entry{std::move(op), initial});
   }
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -91,19 +92,23 @@ class ExecutionState {
   void load_initial_state(const InitialExecutionState& initial);
 
   // The current view of an operation, or null.
-  const Operation* find(const std::string& id) const;
+  const Operation* find(std::string_view id) const;
   // Calls fn(const Operation&) for every known operation, in no particular order.
   template <class Fn>
   void for_each_operation(Fn&& fn) const {
-    for (const auto& entry : operations_) fn(entry.second);
+    for (const auto& entry : operations_) fn(entry.op);
   }
   // The invocation's plugin hooks; null when no plugin is registered (the common case: every
   // hook site tests this pointer and does nothing else).
   PluginDispatcher* plugins() const { return plugins_.get(); }
   void set_plugins(std::shared_ptr<PluginDispatcher> plugins) { plugins_ = std::move(plugins); }
   // Whether the operation was in the state this invocation started with.
-  bool existed_at_start(const std::string& id) const { return initial_ids_.count(id) != 0; }
-  const std::vector<std::string>& initial_order() const { return initial_order_; }
+  bool existed_at_start(std::string_view id) const {
+    auto it = operations_.find(id);
+    return it != operations_.end() && it->initial;
+  }
+  // The first EXECUTION operation of the state this invocation started with, or null.
+  const Operation* initial_execution() const { return find(initial_execution_id_); }
 
   // Queues an update to ride with the next synchronous checkpoint, or to be sent by the
   // background flusher once it has waited the flush window (whichever comes first).
@@ -194,8 +199,10 @@ class ExecutionState {
   bool execution_completed() const { return execution_completed_; }
 
  private:
-  void merge(const std::vector<Operation>& operations);
-  void merge(std::vector<Operation>&& operations);  // moves the operations out
+  // Both mark operations new to the state as initial when `initial` (the state the invocation
+  // started with).
+  void merge(const std::vector<Operation>& operations, bool initial = false);
+  void merge(std::vector<Operation>&& operations, bool initial = false);  // moves them out
   void page_state(std::optional<std::string> marker, bool initial);
   [[noreturn]] void on_service_failure(const char* what_call);
   void record(Termination kind, std::exception_ptr sticky, ErrorObject failure);
@@ -211,9 +218,30 @@ class ExecutionState {
   std::thread::id owner_;
   std::mutex sdk_mutex_;
 
-  std::unordered_map<std::string, Operation> operations_;
-  std::unordered_set<std::string> initial_ids_;
-  std::vector<std::string> initial_order_;
+  // One node per operation, keyed by the operation's own id (looked up by string_view), so the
+  // id is stored once: replaying a long execution keeps one copy of every operation, and this
+  // is it. `initial` marks the operations of the state the invocation started with. The members
+  // are mutable because set elements are const; only the id is the key, and no merge changes it.
+  struct Entry {
+    mutable Operation op;
+    mutable bool initial = false;
+  };
+  struct EntryHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+    std::size_t operator()(const Entry& e) const { return (*this)(std::string_view(e.op.id)); }
+  };
+  struct EntryEq {
+    using is_transparent = void;
+    static std::string_view key(std::string_view id) { return id; }
+    static std::string_view key(const Entry& e) { return e.op.id; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return key(a) == key(b);
+    }
+  };
+  std::unordered_set<Entry, EntryHash, EntryEq> operations_;
+  std::string initial_execution_id_;
 
   Termination termination_ = Termination::None;
   std::exception_ptr sticky_;

@@ -51,11 +51,7 @@ const Operation* execution_operation(const ExecutionState& state, const std::str
     const Operation* op = state.find(arn.substr(slash + 1));
     if (op && op->type == OperationType::Execution) return op;
   }
-  for (const auto& id : state.initial_order()) {
-    const Operation* op = state.find(id);
-    if (op && op->type == OperationType::Execution) return op;
-  }
-  return nullptr;
+  return state.initial_execution();
 }
 
 bool is_blank(const std::string& text) {

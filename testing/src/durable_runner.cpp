@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -100,8 +101,20 @@ struct DurableRunner::Impl {
     // asked for an execution timeout, because reaching it means the execution was stuck.
     Timestamp timeout_deadline{};
     bool may_time_out = false;
-    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too).
-    OperationObservations observed;
+    // Guarded by Impl::observe_mu (the SDK checkpoints from its branch threads too). Shared
+    // with the TestResults already handed out, which see it as immutable: a change after one was
+    // made applies to a fresh copy (update_observed). A long execution has one entry per step,
+    // and the result of run() is made after the last change, so it is never copied there.
+    std::shared_ptr<OperationObservations> observed = std::make_shared<OperationObservations>();
+    OperationObservations& update_observed() {
+      if (observed.use_count() > 1) {
+        observed = std::make_shared<OperationObservations>(*observed);
+      } else {
+        // Sole owner: pairs with the release of the last other owner (a TestResult that read it).
+        std::atomic_thread_fence(std::memory_order_acquire);
+      }
+      return *observed;
+    }
     // Chained invokes of unregistered functions seen since the last check (observe_mu).
     std::vector<std::string> unregistered_invokes;
     // An injected crash may lose one of its invocations: read what the service recorded.
@@ -199,13 +212,14 @@ struct DurableRunner::Impl {
                            [&](const OperationUpdate& u) {
                              return u.id == last.id && u.action != OperationAction::Start;
                            })) {
-            ++record->observed.at_most_once_starts[last.id];
+            ++record->update_observed().at_most_once_starts[last.id];
           }
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          if (record->observed.step_runs[u.id]++ == 0) {
-            record->observed.step_names.emplace_back(u.id, u.name.value_or(""));
+          OperationObservations& observed = record->update_observed();
+          if (observed.step_runs[u.id]++ == 0) {
+            observed.step_names.emplace_back(u.id, u.name.value_or(""));
           }
         }
       };
@@ -217,7 +231,7 @@ struct DurableRunner::Impl {
             continue;
           }
           const auto& fn = u.chained_invoke_options->function_name;
-          record->observed.invoke_starts[u.id] = {fn, u.chained_invoke_options->tenant_id,
+          record->update_observed().invoke_starts[u.id] = {fn, u.chained_invoke_options->tenant_id,
                                                   u.payload};
           if (options.fail_on_unregistered_function && !registry.contains(fn)) {
             record->unregistered_invokes.push_back(describe_unregistered(fn, u));
@@ -675,11 +689,12 @@ struct DurableRunner::Impl {
       std::lock_guard lock(log_mu);
       snap.logs = record.logs;
     }
+    std::shared_ptr<const OperationObservations> observed;
     {
       std::lock_guard lock(observe_mu);
-      snap.observed = record.observed;
+      observed = record.observed;
     }
-    TestResult result(std::move(snap), service);
+    TestResult result(std::move(snap), std::move(observed), service);
     detail::keep_for_timeline_dir(result);
     return result;
   }

@@ -70,6 +70,12 @@ TestResult::TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> ser
   state_->service = std::move(service);
 }
 
+TestResult::TestResult(Snapshot snapshot, std::shared_ptr<const OperationObservations> observed,
+                       std::shared_ptr<emulator::Service> service)
+    : TestResult(std::move(snapshot), std::move(service)) {
+  if (observed) state_->observed = std::move(observed);
+}
+
 TestResult::TestResult(Snapshot snapshot, std::vector<Event> history)
     : TestResult(std::move(snapshot), std::shared_ptr<emulator::Service>()) {
   state_->history = std::move(history);

@@ -2,6 +2,8 @@
 // occurrence, index, id, type and status, children, typed accessors and their error messages.
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "durable/testing/test_result.hpp"
 
 namespace durable::testing {
@@ -47,6 +49,24 @@ TestResult sample() {
   snap.operations.push_back(inner);
   snap.logs = {R"({"message":"hi"})", "not json"};
   return TestResult(std::move(snap), nullptr);
+}
+
+TEST(TestResultTest, SharedObservationsAreReturnedInsteadOfTheSnapshots) {
+  auto shared = std::make_shared<OperationObservations>();
+  shared->step_runs["s1"] = 2;
+  shared->step_names.emplace_back("s1", "fetch");
+  TestResult::Snapshot snap;
+  snap.observed.step_runs["ignored"] = 1;
+  const TestResult r(std::move(snap), std::shared_ptr<const OperationObservations>(shared), nullptr);
+  EXPECT_EQ(&r.observations(), shared.get());  // not copied
+  EXPECT_EQ(r.observations().step_runs.count("ignored"), 0u);
+  EXPECT_EQ(r.observations().step_runs.at("s1"), 2u);
+
+  // Without shared observations, the snapshot's are kept.
+  TestResult::Snapshot own;
+  own.observed.step_runs["kept"] = 1;
+  const TestResult k(std::move(own), std::shared_ptr<const OperationObservations>(), nullptr);
+  EXPECT_EQ(k.observations().step_runs.at("kept"), 1u);
 }
 
 TEST(TestResultTest, StatusAndResult) {

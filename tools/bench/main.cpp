@@ -3,6 +3,8 @@
 //   {"workload", "n", "wall_ms", "result", "operations", "invocations", "checkpoints"}
 // Compare whole-process time with the TypeScript peer (shared/bench/peers/run-js-peer.sh) on the
 // same machine in the same session.
+// `--workload replay --n N --every K` adds "every", "replayed_operations" and
+// "us_per_replayed_operation" (see run_replay).
 // `--workload http --n N --connections C [--store PATH]` measures the emulator's checkpoint API
 // over HTTP instead (http_workload.hpp) and prints its own JSON line (checkpoints_per_s, p50_ms,
 // p99_ms); with --store every checkpoint is committed to an SQLite store at PATH before its 200.
@@ -62,6 +64,38 @@ Outcome run_waits(int n) {
   auto r = runner.run(Json::object());
   return {r.result(), r.operation_count(), r.invocation_count(), r.checkpoint_request_count(),
           r.execution_status() == durable::ExecutionStatus::Succeeded};
+}
+
+// replay: N sequential steps with a 1-hour wait after every K of them, so the execution is
+// re-invoked N/K times and each invocation replays every operation before it. Total work is
+// quadratic in N by design; `replayed_operations` counts the operations the invocations found in
+// their initial state, and wall time per replayed operation stays flat when replay is linear.
+Outcome run_replay(int n, int every) {
+  durable::testing::DurableRunner runner([n, every](const Json&, DurableContext& ctx) -> Json {
+    std::int64_t acc = 0;
+    for (int i = 0; i < n; ++i) {
+      acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
+                      "s" + std::to_string(i));
+      if ((i + 1) % every == 0) ctx.wait(durable::Duration::from_hours(1));
+    }
+    return acc;
+  });
+  auto r = runner.run(Json::object());
+  return {r.result(), r.operation_count(), r.invocation_count(), r.checkpoint_request_count(),
+          r.execution_status() == durable::ExecutionStatus::Succeeded &&
+              r.result() == Json(static_cast<std::int64_t>(n) * (n - 1) / 2)};
+}
+
+// Operations found in the initial state, summed over the invocations of run_replay(n, every):
+// invocation j (from 0) starts after j waits, with the execution operation and j * (every + 1)
+// steps and waits.
+std::size_t replayed_operations(int n, int every) {
+  std::size_t total = 0;
+  const int waits = n / every;
+  for (int j = 0; j <= waits; ++j) {
+    total += 1 + static_cast<std::size_t>(j) * static_cast<std::size_t>(every + 1);
+  }
+  return total;
 }
 
 // many: N separate executions of: step a = x+1, step b = a*2, wait 30 s, child context with step
@@ -128,9 +162,12 @@ int main(int argc, char** argv) {
   int repeat = 1;
   int connections = 16;
   std::string store_path;
-  app.add_option("--workload", workload, "steps | waits | many | map | http")
+  int every = 100;
+  app.add_option("--workload", workload, "steps | waits | many | map | replay | http")
       ->required()
-      ->check(CLI::IsMember({"steps", "waits", "many", "map", "http"}));
+      ->check(CLI::IsMember({"steps", "waits", "many", "map", "replay", "http"}));
+  app.add_option("--every", every, "replay: steps between two waits (default 100)")
+      ->check(CLI::Range(1, 1000000));
   app.add_option("--connections", connections,
                  "http: executions driven at once, one keep-alive connection each (default 16)")
       ->check(CLI::Range(1, 256));
@@ -154,17 +191,23 @@ int main(int argc, char** argv) {
     Outcome o = workload == "steps"   ? run_steps(n)
                 : workload == "waits" ? run_waits(n)
                 : workload == "map"   ? run_map(n)
+                : workload == "replay" ? run_replay(n, every)
                                       : run_many(n);
     double wall_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     all_ok = all_ok && o.ok;
-    std::cout << Json{{"workload", workload},         {"n", n},
-                      {"wall_ms", wall_ms},           {"result", o.result},
-                      {"operations", o.operations},   {"invocations", o.invocations},
-                      {"checkpoints", o.checkpoints}, {"ok", o.ok}}
-                     .dump()
-              << std::endl;
+    Json line{{"workload", workload},         {"n", n},
+              {"wall_ms", wall_ms},           {"result", o.result},
+              {"operations", o.operations},   {"invocations", o.invocations},
+              {"checkpoints", o.checkpoints}, {"ok", o.ok}};
+    if (workload == "replay") {
+      const std::size_t replayed = replayed_operations(n, every);
+      line["every"] = every;
+      line["replayed_operations"] = replayed;
+      line["us_per_replayed_operation"] = wall_ms * 1000.0 / static_cast<double>(replayed);
+    }
+    std::cout << line.dump() << std::endl;
   }
   return all_ok ? 0 : 1;
 }

@@ -31,7 +31,9 @@ struct StepDetails {
   std::optional<std::int64_t> attempt;
   std::optional<Timestamp> next_attempt_timestamp;
   std::optional<std::string> result;
-  std::optional<ErrorObject> error;
+  // Boxed (std::optional's interface): most steps succeed, and every step operation is held by
+  // the service, the SDK and the test harness; an inline ErrorObject tripled a StepDetails.
+  Boxed<ErrorObject> error;
   friend bool operator==(const StepDetails&, const StepDetails&) = default;
 };
 

@@ -48,6 +48,11 @@ class TestResult {
     OperationObservations observed;
   };
   TestResult(Snapshot snapshot, std::shared_ptr<emulator::Service> service);
+  // As above, with the observations shared instead of copied (`snapshot.observed` is ignored):
+  // a long execution observes one entry per step, and DurableRunner hands every result of an
+  // execution the same immutable set.
+  TestResult(Snapshot snapshot, std::shared_ptr<const OperationObservations> observed,
+             std::shared_ptr<emulator::Service> service);
   // A result whose history is already known (a remote runner read it over the Lambda API):
   // history() returns `history`, and no emulator is kept.
   TestResult(Snapshot snapshot, std::vector<Event> history);

@@ -1,0 +1,106 @@
+// History keeps events in a compact form (identities shared per operation id, details sized to
+// their alternative): what it hands back must be exactly what was appended, numbered from 1.
+#include <gtest/gtest.h>
+
+#include "history.hpp"
+
+namespace durable::emulator::detail {
+namespace {
+
+Timestamp at(std::int64_t seconds) { return Timestamp{std::chrono::seconds(seconds)}; }
+
+Operation step_op(std::string id, std::optional<std::string> name,
+                  std::optional<std::string> parent) {
+  Operation op;
+  op.id = std::move(id);
+  op.name = std::move(name);
+  op.sub_type = "Step";
+  op.parent_id = std::move(parent);
+  return op;
+}
+
+TEST(HistoryStorage, ReturnsEveryFieldAsAppended) {
+  History history;
+  ExecutionStartedDetails started;
+  started.input.payload = "{\"x\":1}";
+  started.execution_timeout = 60;
+  history.append(make_event(EventType::ExecutionStarted, at(1), started));
+  const Operation op = step_op(std::string(64, 'a'), "charge", std::string(64, 'p'));
+  history.append(make_op_event(EventType::StepStarted, op, at(2), EmptyDetails{}));
+  StepSucceededDetails succeeded;
+  succeeded.result.payload = "42";
+  succeeded.retry_details.current_attempt = 1;
+  history.append(make_op_event(EventType::StepSucceeded, op, at(3), succeeded));
+
+  ASSERT_EQ(history.size(), 3u);
+  Event first = history.at(0);
+  EXPECT_EQ(first.event_id, 1);
+  EXPECT_EQ(first.event_type, EventType::ExecutionStarted);
+  EXPECT_EQ(first.event_timestamp, at(1));
+  EXPECT_FALSE(first.id.has_value());
+  EXPECT_FALSE(first.name.has_value());
+  EXPECT_FALSE(first.sub_type.has_value());
+  EXPECT_FALSE(first.parent_id.has_value());
+  EXPECT_EQ(std::get<ExecutionStartedDetails>(first.details), started);
+
+  Event expected = make_op_event(EventType::StepSucceeded, op, at(3), succeeded);
+  expected.event_id = 3;
+  EXPECT_EQ(history.at(2), expected);
+  Event start = history.at(1);
+  EXPECT_EQ(start.event_id, 2);
+  EXPECT_EQ(start.id, op.id);
+  EXPECT_EQ(start.name, op.name);
+  EXPECT_EQ(start.sub_type, op.sub_type);
+  EXPECT_EQ(start.parent_id, op.parent_id);
+  EXPECT_TRUE(std::holds_alternative<EmptyDetails>(start.details));
+}
+
+TEST(HistoryStorage, AbsentAndEmptyFieldsStayDistinct) {
+  History history;
+  // An empty name is not an absent one, and an absent parent is not an empty one.
+  history.append(make_op_event(EventType::StepStarted, step_op("s1", "", std::nullopt), at(1),
+                               EmptyDetails{}));
+  history.append(make_op_event(EventType::StepStarted, step_op("s2", std::nullopt, ""), at(1),
+                               EmptyDetails{}));
+  EXPECT_EQ(history.at(0).name, std::optional<std::string>(""));
+  EXPECT_FALSE(history.at(0).parent_id.has_value());
+  EXPECT_FALSE(history.at(1).name.has_value());
+  EXPECT_EQ(history.at(1).parent_id, std::optional<std::string>(""));
+}
+
+TEST(HistoryStorage, AnEventNamingOtherFieldsForAKnownIdKeepsItsOwn) {
+  History history;
+  history.append(
+      make_op_event(EventType::StepStarted, step_op("s1", "a", std::nullopt), at(1), {}));
+  history.append(make_op_event(EventType::StepSucceeded, step_op("s1", "b", "ctx"), at(2),
+                               StepSucceededDetails{}));
+  history.append(
+      make_op_event(EventType::StepStarted, step_op("s1", "a", std::nullopt), at(3), {}));
+  EXPECT_EQ(history.at(0).name, std::optional<std::string>("a"));
+  EXPECT_EQ(history.at(1).name, std::optional<std::string>("b"));
+  EXPECT_EQ(history.at(1).parent_id, std::optional<std::string>("ctx"));
+  EXPECT_EQ(history.at(2).name, std::optional<std::string>("a"));
+  EXPECT_FALSE(history.at(2).parent_id.has_value());
+}
+
+TEST(HistoryStorage, PagesReadTheCompactEvents) {
+  History history;
+  for (int i = 0; i < 5; ++i) {
+    history.append(make_op_event(EventType::StepStarted,
+                                 step_op("s" + std::to_string(i), std::nullopt, std::nullopt),
+                                 at(i), EmptyDetails{}));
+  }
+  GetDurableExecutionHistoryRequest request;
+  request.max_items = 2;
+  request.reverse_order = true;
+  request.marker = "1";
+  auto page = page_history(history, request);
+  ASSERT_EQ(page.events.size(), 2u);
+  EXPECT_EQ(page.events[0].event_id, 4);
+  EXPECT_EQ(page.events[0].id, std::optional<std::string>("s3"));
+  EXPECT_EQ(page.events[1].event_id, 3);
+  EXPECT_EQ(page.next_marker, std::optional<std::string>("3"));
+}
+
+}  // namespace
+}  // namespace durable::emulator::detail
