@@ -5,12 +5,22 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "durable/model/print.hpp"
 
 namespace durable {
 
 using Json = nlohmann::json;
+
+namespace detail {
+// value.dump() (compact, no replacement of invalid UTF-8: throws nlohmann's type_error 316) and
+// Json::parse(text) (throws nlohmann's parse_error), compiled once in the library. The headers'
+// templates (JsonSerDes and the like) call these instead, so that a translation unit that only
+// uses the SDK does not instantiate nlohmann's serializer and parser again. Any thread.
+std::string dump_json(const Json& value);
+Json parse_json(std::string_view text);
+}  // namespace detail
 
 // Epoch-based instant with millisecond precision. The service's API bodies carry epoch seconds
 // (possibly fractional); the invocation envelope carries epoch milliseconds.
