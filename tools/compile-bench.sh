@@ -13,8 +13,9 @@
 # usage: tools/compile-bench.sh [--build-dir DIR] [--reps N] [--baseline GIT_REF] [--pch]
 #   --baseline REF  also compiles every case against the public headers of git revision REF
 #                   (e.g. main), interleaved with the current ones, for a before/after table
-#   --pch           also times the test TU with a precompiled <durable/testing.hpp> (what
-#                   durable_precompile_headers() sets up; the one-off cost is reported apart)
+#   --pch           also times the test TU with <durable/testing.hpp>, gmock and gtest
+#                   precompiled (what durable_precompile_headers() sets up; building the
+#                   precompiled header once is reported apart)
 # Environment: CXX (default g++), CXXFLAGS_BENCH (default "-std=c++20 -O0 -g").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,7 +63,8 @@ if [[ "$pch" == 1 ]]; then
   # The precompiled header goes next to a forwarding header of the same name, as CMake's
   # target_precompile_headers does; -include makes g++ pick the .gch up.
   mkdir -p "$work/pch"
-  echo '#include <durable/testing.hpp>' > "$work/pch/durable_pch.hpp"
+  printf '#include <durable/testing.hpp>\n#include <gmock/gmock.h>\n#include <gtest/gtest.h>\n' \
+    > "$work/pch/durable_pch.hpp"
   start=$(date +%s.%N)
   "$timer" -f '%U %S' -o "$work/pch.time" "$cxx" "${flags[@]}" -I"$work/prefix/include" \
     -x c++-header "$work/pch/durable_pch.hpp" -o "$work/pch/durable_pch.hpp.gch"
