@@ -18,7 +18,8 @@ set(_durable_sdk_srcs
   src/batch.cpp
   src/invocation.cpp
   src/plugin.cpp
-  src/plugin_dispatcher.cpp)
+  src/plugin_dispatcher.cpp
+  src/serdes.cpp)
 # The utilities (ids, durations, retry strategies) are written alongside; take whichever exist.
 foreach(_util operation_id duration retry_strategy)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/src/${_util}.cpp)

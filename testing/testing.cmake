@@ -13,6 +13,7 @@ durable_cc_library(NAME testing
     src/determinism_checker.cpp
     src/durable_runner.cpp
     src/in_process_checkpoint_client.cpp
+    src/matchers.cpp
     src/plain_function_adapter.cpp
     src/step_crash_fault.cpp
     src/test_operation.cpp

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <gtest/gtest.h>
+
 #include "durable/testing/durable_runner.hpp"
 
 namespace durable::testing {

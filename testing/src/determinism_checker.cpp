@@ -10,6 +10,8 @@
 #include <thread>
 #include <utility>
 
+#include <gtest/gtest.h>
+
 #include "durable/checkpoint_client.hpp"
 #include "durable/emulator/service.hpp"
 #include "durable/retry_strategy.hpp"

@@ -209,7 +209,7 @@ class BatchResultJsonSerDes final : public SerDes<BatchResult<T>> {
     for (const auto& item : batch.all()) {
       out += first ? "{\"error\":" : ",{\"error\":";
       first = false;
-      out += item.error ? Json(*item.error).dump() : std::string("null");
+      out += item.error ? dump_json(Json(*item.error)) : std::string("null");
       out += ",\"index\":";
       out += std::to_string(item.index);
       out += ",\"result\":";
@@ -218,7 +218,7 @@ class BatchResultJsonSerDes final : public SerDes<BatchResult<T>> {
       } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
         out += std::to_string(*item.result);  // the digits nlohmann writes
       } else {
-        out += Json(*item.result).dump();
+        out += dump_json(Json(*item.result));
       }
       out += ",\"status\":\"";
       out += to_string(item.status);
@@ -231,7 +231,7 @@ class BatchResultJsonSerDes final : public SerDes<BatchResult<T>> {
   }
   BatchResult<T> deserialize(std::string_view data, const SerDesContext&) const override {
     if (data.empty()) return Json(nullptr).template get<BatchResult<T>>();
-    return Json::parse(data).template get<BatchResult<T>>();
+    return parse_json(data).template get<BatchResult<T>>();
   }
 };
 

@@ -52,7 +52,11 @@ template <class T>
 class CallbackJsonSerDes final : public SerDes<T> {
  public:
   std::string serialize(const T& value, const SerDesContext&) const override {
-    return Json(value).dump();
+    if constexpr (std::is_same_v<T, Json>) {
+      return detail::dump_json(value);
+    } else {
+      return detail::dump_json(Json(value));
+    }
   }
   T deserialize(std::string_view data, const SerDesContext&) const override {
     if (data.empty()) {
@@ -62,14 +66,22 @@ class CallbackJsonSerDes final : public SerDes<T> {
         return Json(nullptr).template get<T>();
       }
     }
-    Json json = Json::parse(data);
+    Json json = detail::parse_json(data);
     if constexpr (std::is_same_v<T, std::string>) {
       // An external system that answers "no value" as JSON null means the same as no result.
       if (json.is_null()) return std::string();
     }
-    return json.template get<T>();
+    if constexpr (std::is_same_v<T, Json>) {
+      return json;
+    } else {
+      return json.template get<T>();
+    }
   }
 };
+
+// Compiled once in the library for the common types (see JsonSerDes).
+extern template class CallbackJsonSerDes<Json>;
+extern template class CallbackJsonSerDes<std::string>;
 
 // The default SerDes of a callback: JSON for every type (CallbackJsonSerDes), so a
 // std::string result is the decoded string ("\"abc\"" from the external system gives abc).

@@ -5,9 +5,11 @@
 // throws is reported as a fatal SerDesError (the execution fails, nothing is retried).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "durable/model/json.hpp"
 
@@ -38,17 +40,34 @@ class SerDes<void> {
 };
 
 // The default: JSON text via to_json/from_json. An absent or empty payload decodes as JSON null.
+// The text conversion itself is out of line (detail::dump_json/parse_json), and the common value
+// types below are instantiated once in the library, which keeps users' compiles short.
 template <class T>
 class JsonSerDes final : public SerDes<T> {
  public:
   std::string serialize(const T& value, const SerDesContext&) const override {
-    return Json(value).dump();
+    if constexpr (std::is_same_v<T, Json>) {
+      return detail::dump_json(value);
+    } else {
+      return detail::dump_json(Json(value));
+    }
   }
   T deserialize(std::string_view data, const SerDesContext&) const override {
     if (data.empty()) return Json(nullptr).template get<T>();
-    return Json::parse(data).template get<T>();
+    if constexpr (std::is_same_v<T, Json>) {
+      return detail::parse_json(data);
+    } else {
+      return detail::parse_json(data).template get<T>();
+    }
   }
 };
+
+extern template class JsonSerDes<Json>;
+extern template class JsonSerDes<std::string>;
+extern template class JsonSerDes<bool>;
+extern template class JsonSerDes<int>;
+extern template class JsonSerDes<std::int64_t>;
+extern template class JsonSerDes<double>;
 
 // Text stored as-is in both directions: configure it on a create_callback<std::string> or
 // wait_for_callback<std::string> to receive exactly the text the external system sent (the

@@ -2,15 +2,33 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "durable/model/print.hpp"
 
 namespace durable {
 
 using Json = nlohmann::json;
+
+static_assert(std::is_same_v<Json::array_t, std::vector<Json>> &&
+                  std::is_same_v<Json::object_t, std::map<std::string, Json, std::less<>>>,
+              "the explicit instantiations below name nlohmann::json's containers");
+
+namespace detail {
+// value.dump() (compact, no replacement of invalid UTF-8: throws nlohmann's type_error 316) and
+// Json::parse(text) (throws nlohmann's parse_error), compiled once in the library. The headers'
+// templates (JsonSerDes and the like) call these instead, so that a translation unit that only
+// uses the SDK does not instantiate nlohmann's serializer and parser again. Any thread.
+std::string dump_json(const Json& value);
+Json parse_json(std::string_view text);
+}  // namespace detail
 
 // Epoch-based instant with millisecond precision. The service's API bodies carry epoch seconds
 // (possibly fractional); the invocation envelope carries epoch milliseconds.
@@ -32,3 +50,10 @@ class ModelError : public std::runtime_error {
 };
 
 }  // namespace durable
+
+// nlohmann::json and its containers are instantiated once, in the library (durable::model); a
+// translation unit including this header uses those instead of compiling its own copy of every
+// member it calls, which at -O0 was a good part of the cost of a handler.
+extern template class nlohmann::basic_json<>;
+extern template class std::vector<nlohmann::json>;
+extern template class std::map<std::string, nlohmann::json, std::less<>>;

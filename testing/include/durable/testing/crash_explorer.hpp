@@ -35,13 +35,17 @@
 #include <string_view>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "durable/duration.hpp"
 #include "durable/model/json.hpp"
 #include "durable/testing/invocation_status.hpp"
 #include "durable/testing/runner_options.hpp"
 #include "durable/testing/test_result.hpp"
+
+namespace testing {
+// GoogleTest's result type, declared so that this header does not pull gtest in; a test using
+// EXPECT_TRUE on the report includes <gtest/gtest.h> (durable/testing.hpp does).
+class AssertionResult;
+}  // namespace testing
 
 namespace durable::testing {
 

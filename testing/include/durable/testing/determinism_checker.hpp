@@ -49,8 +49,6 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "durable/invocation.hpp"
 #include "durable/model/enums.hpp"
 #include "durable/model/json.hpp"
@@ -58,6 +56,12 @@
 #include "durable/model/operation_update.hpp"
 #include "durable/testing/runner_options.hpp"
 #include "durable/testing/test_result.hpp"
+
+namespace testing {
+// GoogleTest's result type, declared so that this header does not pull gtest in; a test using
+// EXPECT_TRUE on the report includes <gtest/gtest.h> (durable/testing.hpp does).
+class AssertionResult;
+}  // namespace testing
 
 namespace durable::testing {
 
