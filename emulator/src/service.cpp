@@ -198,11 +198,11 @@ struct Service::Impl final : detail::InvokeTargets {
       op.invoke_times_out_after = rec.invoke_times_out_after;
       batch.operations.push_back(std::move(op));
     }
-    const auto& events = exec.history.events();
-    for (std::size_t i = exec.persist.saved_events; i < events.size(); ++i) {
-      batch.events.push_back(StoredEvent{exec.key, events[i]});
+    const std::size_t event_count = exec.history.size();
+    for (std::size_t i = exec.persist.saved_events; i < event_count; ++i) {
+      batch.events.push_back(StoredEvent{exec.key, exec.history.at(i)});
     }
-    exec.persist.saved_events = events.size();
+    exec.persist.saved_events = event_count;
     if (exec.persist.timers_unsaved) {
       exec.persist.timers_unsaved = false;
       batch.timer_executions.push_back(exec.key);
@@ -660,7 +660,7 @@ void Service::Impl::restore(StoredState state) {
   });
   for (auto& row : state.events) {
     ExecutionRecord& exec = owner(row.execution_key, "a history event");
-    const auto expected = static_cast<std::int64_t>(exec.history.events().size()) + 1;
+    const auto expected = static_cast<std::int64_t>(exec.history.size()) + 1;
     if (row.event.event_id != expected) {
       throw corrupt("execution " + exec.arn + ": history event " + std::to_string(expected) +
                     " is missing");
@@ -714,7 +714,7 @@ void Service::Impl::restore(StoredState state) {
   // From here on changes are written back: the recovery below is itself a change.
   const Timestamp now = clock->now();
   for (ExecutionRecord* exec : in_order) {
-    exec->persist.saved_events = exec->history.events().size();
+    exec->persist.saved_events = exec->history.size();
     track(*exec);
     exec->ops.take_unsaved();
     exec->ops.clear_changed();
