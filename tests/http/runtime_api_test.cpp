@@ -24,6 +24,25 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The outcomes a RuntimeQueue reports, collected from whichever thread reports them.
+class OutcomeLog {
+ public:
+  http::RuntimeQueue::Done recorder() {
+    return [this](InvocationOutcome o) {
+      std::lock_guard lock(mu_);
+      outcomes_.push_back(std::move(o));
+    };
+  }
+  std::vector<InvocationOutcome> taken() const {
+    std::lock_guard lock(mu_);
+    return outcomes_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<InvocationOutcome> outcomes_;
+};
+
 constexpr const char* kNext = "/2018-06-01/runtime/invocation/next";
 
 std::string response_path(const std::string& id) {
@@ -442,12 +461,8 @@ TEST(RuntimeQueueIds, RequestIdsAreRandomVersion4Uuids) {
 TEST(RuntimeQueueSandboxes, ADeadSandboxFailsOnlyItsOwnInvocation) {
   http::RuntimeQueue queue("q", std::chrono::seconds(30));
   DurableExecutionInvocationInput input;
-  std::vector<InvocationOutcome> outcomes;
-  std::mutex mu;
-  auto record = [&](InvocationOutcome o) {
-    std::lock_guard lock(mu);
-    outcomes.push_back(std::move(o));
-  };
+  OutcomeLog log;
+  auto record = log.recorder();
   queue.submit(input, record);
   queue.submit(input, record);
   ASSERT_EQ(queue.next(1, std::chrono::seconds(1)).status, 200);
@@ -458,7 +473,7 @@ TEST(RuntimeQueueSandboxes, ADeadSandboxFailsOnlyItsOwnInvocation) {
   EXPECT_FALSE(queue.holds(1));
   EXPECT_TRUE(queue.holds(2));
   {
-    std::lock_guard lock(mu);
+    auto outcomes = log.taken();
     ASSERT_EQ(outcomes.size(), 1u);
     EXPECT_EQ(outcomes[0].error->error_type.value_or(""), "Runtime.ExitError");
     EXPECT_THAT(outcomes[0].error->error_message.value_or(""), HasSubstr("exit status 3"));
@@ -473,18 +488,14 @@ TEST(RuntimeQueueSandboxes, ADeadSandboxFailsOnlyItsOwnInvocation) {
 TEST(RuntimeQueueSandboxes, ShutdownMarksTheInvocationsItGivesUpAsAbandoned) {
   http::RuntimeQueue queue("q", std::chrono::seconds(30));
   DurableExecutionInvocationInput input;
-  std::vector<InvocationOutcome> outcomes;
-  std::mutex mu;
-  auto record = [&](InvocationOutcome o) {
-    std::lock_guard lock(mu);
-    outcomes.push_back(std::move(o));
-  };
+  OutcomeLog log;
+  auto record = log.recorder();
   queue.submit(input, record);
   queue.submit(input, record);
   ASSERT_EQ(queue.next(1, std::chrono::seconds(1)).status, 200);  // one held, one queued
   queue.shutdown();
   queue.submit(input, record);  // after shutdown: answered at once
-  std::lock_guard lock(mu);
+  auto outcomes = log.taken();
   ASSERT_EQ(outcomes.size(), 3u);
   for (const auto& o : outcomes) {
     EXPECT_TRUE(o.abandoned_by_host);

@@ -10,29 +10,14 @@
 
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
+#include "stress_support.hpp"
 
 namespace durable {
 namespace {
 
 using namespace std::chrono_literals;
 using test::FakeCheckpointClient;
-
-// The most step bodies that ran at the same time.
-class Overlap {
- public:
-  void enter() {
-    const int now = ++running_;
-    int peak = peak_.load();
-    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
-    }
-  }
-  void leave() { --running_; }
-  int peak() const { return peak_.load(); }
-
- private:
-  std::atomic<int> running_{0};
-  std::atomic<int> peak_{0};
-};
+using test::Overlap;
 
 Json run_ok(FakeCheckpointClient& client, const Handler& handler) {
   auto out = run_invocation(handler, client.next_input(), client);

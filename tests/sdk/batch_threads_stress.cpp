@@ -17,6 +17,7 @@
 
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
+#include "stress_support.hpp"
 #include "worker_pool.hpp"
 
 namespace durable {
@@ -25,6 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using detail::WorkerPool;
 using test::FakeCheckpointClient;
+using test::Overlap;
 
 long this_tid() { return static_cast<long>(::syscall(SYS_gettid)); }
 
@@ -61,23 +63,6 @@ class Tids {
  private:
   mutable std::mutex mu_;
   std::set<long> tids_;
-};
-
-// The most bodies that ran at the same time.
-class Overlap {
- public:
-  void enter() {
-    const int now = ++running_;
-    int peak = peak_.load();
-    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
-    }
-  }
-  void leave() { --running_; }
-  int peak() const { return peak_.load(); }
-
- private:
-  std::atomic<int> running_{0};
-  std::atomic<int> peak_{0};
 };
 
 // Bodies that each wait until `n` of them run at once (or 20 s pass): only a batch that gives

@@ -1,6 +1,7 @@
 // Helpers of the concurrency stress tests (label `concurrency`, run under ThreadSanitizer).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -12,6 +13,24 @@
 #include "fake_checkpoint_client.hpp"
 
 namespace durable::test {
+
+// The most bodies that ran at the same time: enter() when a body starts, leave() when it ends.
+// Any thread.
+class Overlap {
+ public:
+  void enter() {
+    const int now = ++running_;
+    int peak = peak_.load();
+    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {
+    }
+  }
+  void leave() { --running_; }
+  int peak() const { return peak_.load(); }
+
+ private:
+  std::atomic<int> running_{0};
+  std::atomic<int> peak_{0};
+};
 
 // Sleeps a random 0..max_micros µs: placed right before SDK entry points to shuffle the
 // interleaving of branch threads. Any thread.
