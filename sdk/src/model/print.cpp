@@ -6,7 +6,10 @@
 #include "durable/batch_config.hpp"
 #include "durable/logger.hpp"
 #include "durable/model/error_object.hpp"
+#include "durable/model/event.hpp"
 #include "durable/model/json.hpp"
+#include "durable/model/operation.hpp"
+#include "durable/model/operation_update.hpp"
 #include "durable/retry_strategy.hpp"
 #include "durable/step_config.hpp"
 
@@ -81,6 +84,16 @@ std::ostream& operator<<(std::ostream& os, const ErrorObject& error) {
   }
   return os << "}";
 }
+
+void PrintTo(const Operation& op, std::ostream* os) {
+  *os << "Operation" << compact(operation_to_json(op));
+}
+
+void PrintTo(const OperationUpdate& update, std::ostream* os) {
+  *os << "OperationUpdate" << compact(Json(update));
+}
+
+void PrintTo(const Event& event, std::ostream* os) { *os << "Event" << compact(Json(event)); }
 
 }  // namespace durable
 

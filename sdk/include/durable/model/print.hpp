@@ -3,7 +3,9 @@
 //  * every enum of namespace durable prints as its wire name ("SUCCEEDED", "CHAINED_INVOKE", ...);
 //  * ErrorObject prints its members by their wire names;
 //  * durable::Json (nlohmann::json) prints as compact JSON text (GoogleTest would otherwise print
-//    it element by element, as a container).
+//    it element by element, as a container);
+//  * the wire types Operation, OperationUpdate and Event print as their type name followed by
+//    their compact wire JSON (members sorted by name), e.g. Operation{"Id":"s1",...}.
 // Duration, BatchResult and the harness's types have their printers beside them.
 //
 // This header is light on purpose (no <ostream>, no nlohmann/json.hpp): the headers defining the
@@ -26,6 +28,9 @@ enum class JitterStrategy;
 enum class LogLevel;
 enum class TimeUnit;
 struct ErrorObject;
+struct Operation;
+struct OperationUpdate;
+struct Event;
 
 // Names of enums that have no wire spelling of their own, in the style of the service's enums:
 // "AT_LEAST_ONCE_PER_RETRY", "NESTED", "FULL", "WARN", "MILLISECONDS".
@@ -53,6 +58,12 @@ std::ostream& operator<<(std::ostream& os, E value) {
 // `ErrorObject{ErrorType: "StepError", ErrorMessage: "declined"}`, with ErrorData and the number
 // of StackTrace frames when present; absent members are left out.
 std::ostream& operator<<(std::ostream& os, const ErrorObject& error);
+
+// GoogleTest's printers for the wire types: `Operation{<wire JSON>}` (timestamps in epoch
+// seconds, as the API returns them), `OperationUpdate{...}`, `Event{...}`.
+void PrintTo(const Operation& op, std::ostream* os);
+void PrintTo(const OperationUpdate& update, std::ostream* os);
+void PrintTo(const Event& event, std::ostream* os);
 
 }  // namespace durable
 
