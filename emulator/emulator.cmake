@@ -25,6 +25,7 @@ durable_cc_library(NAME emulator
     src/operations/callback.cpp
     src/operations/chained_invoke.cpp
     src/store/memory_store.cpp
+    src/store/stored_print.cpp
     src/service.cpp
     src/executor.cpp
     src/dispatcher.cpp

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -162,6 +163,16 @@ struct StoredState {
   std::optional<Timestamp> clock_now;
   std::uint64_t next_key = 0;
 };
+
+// GoogleTest's printers for the records: the type name and the record as compact JSON with
+// members named as the fields above (timestamps in epoch milliseconds, the wire types as their
+// wire JSON), e.g. StoredTimer{"due":60000,"execution_key":1,"kind":"WaitEnd","op_id":"w1"}.
+void PrintTo(const StoredInvocation& record, std::ostream* os);
+void PrintTo(const StoredExecution& record, std::ostream* os);
+void PrintTo(const StoredOperation& record, std::ostream* os);
+void PrintTo(const StoredEvent& record, std::ostream* os);
+void PrintTo(const StoredTimer& record, std::ostream* os);
+void PrintTo(const StoredClientToken& record, std::ostream* os);
 
 class ExecutionStore {
  public:
