@@ -938,6 +938,36 @@ ListDurableExecutionsByFunctionResponse Service::list_executions(
   return response;
 }
 
+Service::ExecutionList Service::list_all_executions(const std::optional<std::string>& function_name,
+                                                   const std::vector<ExecutionStatus>& statuses,
+                                                   std::size_t max_items) {
+  const std::optional<std::string> function =
+      function_name ? std::optional(detail::bare_function_name(*function_name)) : std::nullopt;
+  auto& im = *impl_;
+  Impl::Txn tx(im);
+  std::vector<const ExecutionRecord*> matches;
+  for (const ExecutionRecord* exec : im.in_order) {
+    if (function && exec->function_name != *function) continue;
+    if (!statuses.empty() &&
+        std::find(statuses.begin(), statuses.end(), exec->status) == statuses.end()) {
+      continue;
+    }
+    matches.push_back(exec);
+  }
+  std::sort(matches.begin(), matches.end(), [](const ExecutionRecord* a, const ExecutionRecord* b) {
+    return std::tie(b->start_timestamp, b->arn) < std::tie(a->start_timestamp, a->arn);
+  });
+  ExecutionList list;
+  list.truncated = matches.size() > max_items;
+  if (list.truncated) matches.resize(max_items);
+  for (const ExecutionRecord* e : matches) {
+    list.executions.push_back(ExecutionSummary{e->arn, e->name, e->function_arn, e->status,
+                                               e->start_timestamp, e->end_timestamp});
+  }
+  tx.commit();
+  return list;
+}
+
 StopDurableExecutionResponse Service::stop(const StopDurableExecutionRequest& request) {
   auto& im = *impl_;
   Impl::Txn tx(im);

@@ -159,6 +159,26 @@ TEST_F(ConsoleRoutesTest, NewestFirstAcrossFunctions) {
   EXPECT_EQ(all["DurableExecutions"][1]["DurableExecutionName"], "first");
 }
 
+TEST_F(ConsoleRoutesTest, ExecutionsOfEveryQualifierAreListed) {
+  run("alpha", "latest");
+  run("alpha:prod", "by-alias");
+  auto res = client().Post("/2015-03-31/functions/beta/invocations?Qualifier=7",
+                           {{"X-Amz-Durable-Execution-Name", "by-version"}}, "{}",
+                           "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+
+  const Json all = get_json("/console/api/executions");
+  std::set<std::string> names;
+  for (const auto& e : all["DurableExecutions"]) names.insert(e["DurableExecutionName"]);
+  EXPECT_EQ(names, (std::set<std::string>{"latest", "by-alias", "by-version"})) << all;
+
+  const Json alpha = get_json("/console/api/executions?FunctionName=alpha");
+  names.clear();
+  for (const auto& e : alpha["DurableExecutions"]) names.insert(e["DurableExecutionName"]);
+  EXPECT_EQ(names, (std::set<std::string>{"latest", "by-alias"})) << alpha;
+}
+
 TEST_F(ConsoleRoutesTest, BadQueryParametersAreRefusedNamingThem) {
   HttpTestServer::expect_error(client().Get("/console/api/executions?MaxItems=0"), 400,
                                "InvalidParameterValueException", "MaxItems must be an integer between 1 and 1000, got '0'");

@@ -62,8 +62,7 @@ Json overview(Service& service, const FunctionRegistry& registry) {
                 {"Virtual", service.clock().is_virtual()}}}};
 }
 
-Json all_executions(const std::multimap<std::string, std::string>& query, Service& service,
-                    const FunctionRegistry& registry) {
+Json all_executions(const std::multimap<std::string, std::string>& query, Service& service) {
   const std::int64_t limit = max_items(query);
   std::vector<ExecutionStatus> statuses;
   for (auto [it, end] = query.equal_range("Statuses"); it != end; ++it) {
@@ -73,38 +72,15 @@ Json all_executions(const std::multimap<std::string, std::string>& query, Servic
     }
     statuses.push_back(*status);
   }
-  std::vector<std::string> functions;
+  std::optional<std::string> function;
   if (const auto it = query.find("FunctionName"); it != query.end() && !it->second.empty()) {
-    functions.push_back(it->second);
-  } else {
-    for (const auto& name : registry.names()) {
-      if (const auto fn = registry.lookup(name); fn && fn->is_durable()) functions.push_back(name);
-    }
+    function = it->second;
   }
-  std::vector<ExecutionSummary> merged;
-  bool truncated = false;
-  for (const auto& function : functions) {
-    ListDurableExecutionsByFunctionRequest request;
-    request.function_name = function;
-    request.statuses = statuses;
-    request.reverse_order = true;  // newest first: the first page holds the ones to show
-    request.max_items = limit;
-    auto page = service.list_executions(request);
-    truncated = truncated || page.next_marker.has_value();
-    for (auto& e : page.durable_executions) merged.push_back(std::move(e));
-  }
-  std::sort(merged.begin(), merged.end(), [](const ExecutionSummary& a, const ExecutionSummary& b) {
-    return std::tie(b.start_timestamp, b.durable_execution_arn) <
-           std::tie(a.start_timestamp, a.durable_execution_arn);
-  });
-  if (merged.size() > static_cast<std::size_t>(limit)) {
-    merged.resize(static_cast<std::size_t>(limit));
-    truncated = true;
-  }
+  auto list = service.list_all_executions(function, statuses, static_cast<std::size_t>(limit));
   ListDurableExecutionsByFunctionResponse response;
-  response.durable_executions = std::move(merged);
+  response.durable_executions = std::move(list.executions);
   Json body = Json(response);
-  body["Truncated"] = truncated;
+  body["Truncated"] = list.truncated;
   return body;
 }
 
@@ -131,7 +107,7 @@ void serve_console(const std::string& method, const std::vector<std::string>& se
       return res.set_content(overview(service, registry).dump(), "application/json");
     }
     if (segments[2] == "executions") {
-      return res.set_content(all_executions(query, service, registry).dump(), "application/json");
+      return res.set_content(all_executions(query, service).dump(), "application/json");
     }
   }
   if (segments.size() == 2) {

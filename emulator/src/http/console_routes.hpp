@@ -4,8 +4,9 @@
 //   GET /console/api/overview    {"Functions":[{"Name","Durable"}], "Clock":{"Now","Virtual"}}
 //   GET /console/api/executions  ?FunctionName=&Statuses=(repeatable)&MaxItems=1..1000 (100)
 //       {"DurableExecutions":[ExecutionSummary, newest first], "Truncated": bool}
-//       the executions of every registered function at once (ListDurableExecutionsByFunction
-//       per function, merged); Statuses are checked as that API checks them.
+//       the executions of every function and qualifier at once, or of every qualifier of
+//       FunctionName (Service::list_all_executions); Statuses are checked as
+//       ListDurableExecutionsByFunction checks them.
 // Nothing here changes state: the console's actions go through the API routes themselves.
 #pragma once
 

@@ -147,6 +147,18 @@ class Service {
       const ListDurableExecutionsByFunctionRequest& request);
   StopDurableExecutionResponse stop(const StopDurableExecutionRequest& request);
 
+  // The emulator's own view for its console (not a Lambda API): the newest `max_items` (1..1000)
+  // executions of every function and every qualifier, or of one bare function name's qualifiers
+  // when `function_name` is given, optionally only those in `statuses`; newest first (equal
+  // start times by ARN). `truncated` says more matched. Any thread.
+  struct ExecutionList {
+    std::vector<ExecutionSummary> executions;
+    bool truncated = false;
+  };
+  ExecutionList list_all_executions(const std::optional<std::string>& function_name,
+                                    const std::vector<ExecutionStatus>& statuses,
+                                    std::size_t max_items);
+
   // --- Scheduling (used by Executor) ---
 
   // Takes one invocation that is due now (at most one in flight per execution), marks it in
