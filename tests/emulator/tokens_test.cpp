@@ -91,6 +91,16 @@ TEST(SecretTest, SecretsDifferingInAnyByteAreNotEqual) {
     EXPECT_FALSE(secrets_equal(a, b)) << "byte " << i;
     EXPECT_FALSE(secrets_equal(b, a)) << "byte " << i;
   }
+  // Every length around the word size, a difference at every position, including the tail.
+  for (std::size_t size = 1; size <= 41; ++size) {
+    const std::string base(size, 'x');
+    EXPECT_TRUE(secrets_equal(base, std::string(size, 'x')));
+    for (std::size_t i = 0; i < size; ++i) {
+      std::string other = base;
+      other[i] = 'y';
+      EXPECT_FALSE(secrets_equal(base, other)) << "size " << size << " byte " << i;
+    }
+  }
   // Bytes outside ASCII, and a difference only in the high bit.
   EXPECT_FALSE(secrets_equal(std::string("\x80", 1), std::string("\x00", 1)));
   EXPECT_TRUE(secrets_equal(std::string("\xff\x00", 2), std::string("\xff\x00", 2)));
