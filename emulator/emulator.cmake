@@ -1,5 +1,7 @@
 # durable::emulator — the transport-free emulator of the durable execution service.
 # Depends on the wire model only, never on the SDK: it has to judge the SDK, not share its bugs.
+# No OpenSSL: its tokens' randomness comes from getrandom(2), so that the in-process runner's
+# programs do not pay for loading libcrypto.
 durable_cc_library(NAME emulator
   INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
   SRCS
@@ -29,8 +31,7 @@ durable_cc_library(NAME emulator
     src/service.cpp
     src/executor.cpp
     src/dispatcher.cpp
-  PUBLIC_DEPS durable::model Threads::Threads
-  PRIVATE_DEPS OpenSSL::Crypto)
+  PUBLIC_DEPS durable::model Threads::Threads)
 
 # durable::emulator_sqlite — the SQLite ExecutionStore (durable-emulator --store). Separate, so
 # the core emulator and the in-process runner never link SQLite; internal (not installed or

@@ -30,5 +30,4 @@ endforeach()
 durable_cc_library(NAME sdk
   INCLUDE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/include
   SRCS ${_durable_sdk_srcs}
-  PUBLIC_DEPS durable::model Threads::Threads
-  PRIVATE_DEPS spdlog::spdlog)
+  PUBLIC_DEPS durable::model Threads::Threads)

@@ -2,7 +2,7 @@
 // (PROTOCOL.md §9.4), callback ids (§8.1) and page markers.
 //
 // Tokens and callback ids grant access (a checkpoint, completing a callback), so each carries 128
-// random bits from OpenSSL's CSPRNG that appear nowhere else: knowing an execution's ARN, its
+// random bits from the kernel's CSPRNG (getrandom(2)) that appear nowhere else: knowing an execution's ARN, its
 // request ids (History shows them) or its operation ids is not enough to make one. The service
 // keeps the one it issued and accepts only that exact string (compared in constant time).
 // Threads: all functions may be called from any thread.
@@ -19,8 +19,11 @@ std::string base64_encode(std::string_view bytes);
 // std::nullopt when `text` is not canonical padded base64.
 std::optional<std::string> base64_decode(std::string_view text);
 
-// `bytes` random bytes from OpenSSL's CSPRNG (RAND_bytes) as lower-case hex. Throws
-// std::runtime_error if the generator fails (it never falls back to a weaker one).
+// Fills `out[0, size)` from the kernel's CSPRNG (getrandom(2); blocks only until the kernel's
+// generator is first seeded). Throws std::runtime_error naming the error if the generator fails;
+// it never falls back to a weaker source.
+void random_bytes(unsigned char* out, std::size_t size);
+// `bytes` random bytes from random_bytes() as lower-case hex. Throws as random_bytes() does.
 std::string random_hex(std::size_t bytes);
 // Equal strings, compared in time that does not depend on where they differ.
 bool secrets_equal(std::string_view a, std::string_view b);

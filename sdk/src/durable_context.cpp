@@ -327,7 +327,16 @@ detail::RawResult DurableContext::child_raw_at(const OpSite& site, const detail:
   } else {
     succeed.payload = out.payload;
   }
-  state_->checkpoint(std::move(succeed));
+  if (sub_type == subtype::kMapIteration || sub_type == subtype::kParallelBranch) {
+    // A batch item's SUCCEED is queued, as the TypeScript SDK does (it does not await a child
+    // context's SUCCEED): the next synchronous checkpoint carries it (another item's step, the
+    // batch's own SUCCEED, or the background flusher), so short items cost one request each,
+    // not two. Nothing reads it back: the result returned is the local one. Lost in a crash, it
+    // only makes the item replay from its checkpointed operations.
+    state_->enqueue(std::move(succeed));
+  } else {
+    state_->checkpoint(std::move(succeed));
+  }
   // A context resumed from STARTED leaves the parent in replay mode until here.
   advance_replay();
   return {site.id, std::move(out.payload)};

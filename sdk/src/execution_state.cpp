@@ -20,6 +20,15 @@ bool starts_with(const std::string& text, std::string_view prefix) {
 
 }  // namespace
 
+// One flusher thread per invocation in flight, kept parked between invocations so a process that
+// runs many short ones (a warm Lambda environment, the in-process runner) does not create and
+// join a thread for each. Never destroyed: a process that exits while an invocation runs must not
+// wait at exit for that invocation's flusher.
+WorkerPool& background_flusher_pool() {
+  static WorkerPool* pool = new WorkerPool(1024, std::chrono::milliseconds(10000));
+  return *pool;
+}
+
 BranchScope*& current_branch() {
   thread_local BranchScope* scope = nullptr;
   return scope;
@@ -174,13 +183,12 @@ void ExecutionState::arm_background() {
   oldest_queued_ = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> guard(bg_mutex_);
   if (bg_stop_) return;
-  if (!flusher_.joinable()) {
-    try {
-      flusher_ = std::thread([this] { background_loop(); });
-    } catch (const std::system_error&) {
+  if (!flusher_started_) {
+    if (!background_flusher_pool().run(flusher_group_, [this] { background_loop(); })) {
       flush_window_ = std::chrono::milliseconds(0);  // no thread: updates wait for the next flush
       return;
     }
+    flusher_started_ = true;
   }
   if (!bg_due_) {
     // Asleep without a deadline: wake it. While a deadline is set it re-checks then anyway.
@@ -238,7 +246,8 @@ void ExecutionState::stop_background(std::unique_lock<std::mutex>& sdk_lock) {
     bg_wake_.notify_one();
   }
   if (sdk_lock.owns_lock()) sdk_lock.unlock();
-  if (flusher_.joinable()) flusher_.join();
+  // Returns at once when no flusher was started (or it already ended).
+  background_flusher_pool().wait(flusher_group_);
 }
 
 void ExecutionState::checkpoint(OperationUpdate update) {

@@ -26,6 +26,7 @@
 #include "durable/invocation.hpp"
 #include "durable/model/operation.hpp"
 #include "log_core.hpp"
+#include "worker_pool.hpp"
 
 namespace durable::detail {
 
@@ -116,12 +117,13 @@ class ExecutionState {
 
   // Background checkpointing. The invocation's thread holds the SDK lock whenever it runs SDK
   // code (execute() takes it); it is released only while a step body runs or a request is in
-  // flight. The flusher thread (started with the first queued update) takes the lock when the
+  // flight. The flusher (a task on a process-wide pool of flusher threads, handed one with the
+  // first queued update, so back-to-back invocations create no thread each) takes the lock when the
   // oldest queued update has waited `window`, and sends the queue with flush(); so it only ever
   // sends while user code runs, never between an operation's START and the code that follows.
   // stop_background() (call holding the SDK lock) makes the flusher send nothing more, releases
   // the lock, and joins it: the invocation's output goes out after that, so nothing is ever sent
-  // after it. A window of zero starts no thread.
+  // after it. A window of zero starts no flusher.
   void set_flush_window(std::chrono::milliseconds window) { flush_window_ = window; }
   void stop_background(std::unique_lock<std::mutex>& sdk_lock);
   // Requests the flusher sent (for tests and benchmarks).
@@ -262,7 +264,8 @@ class ExecutionState {
   // Background flusher (see stop_background). bg_* are guarded by bg_mutex_; oldest_queued_ by
   // the SDK lock (it is the time the queue last went from empty to non-empty).
   std::chrono::milliseconds flush_window_{0};
-  std::thread flusher_;
+  WorkerPool::Group flusher_group_;
+  bool flusher_started_ = false;  // bg_mutex_
   std::mutex bg_mutex_;
   std::condition_variable bg_wake_;
   std::optional<std::chrono::steady_clock::time_point> bg_due_;
@@ -274,6 +277,9 @@ class ExecutionState {
   std::mutex misuse_mutex_;
   std::exception_ptr misuse_;
 };
+
+// The process-wide pool the invocations' background flushers run on (never destroyed). Any thread.
+WorkerPool& background_flusher_pool();
 
 // The innermost step body the calling thread runs, or null.
 const StepBodyMark*& current_step_body();

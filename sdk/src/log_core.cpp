@@ -1,77 +1,41 @@
 #include "log_core.hpp"
 
-#include <spdlog/sinks/base_sink.h>
-#include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 #include <mutex>
 
 namespace durable::detail {
 namespace {
 
-// Hands the already formatted JSON line (the log message itself) to the user's LogSink, or to
-// stdout; spdlog's own pattern formatting is bypassed so the line stays valid JSON.
-class FunctionSink final : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  explicit FunctionSink(LogSink target) : sink_(std::move(target)) {}
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::string_view line(msg.payload.data(), msg.payload.size());
-    if (sink_) {
-      sink_(line);
-    } else {
-      write_stdout_line(line);
+// One record, newline included, goes to file descriptor 1 in one write(2) (more only if the
+// kernel takes part of it), straight away: stdio would buffer it fully when stdout is a pipe or a
+// file, as on Lambda, where a frozen or killed process then loses it. Output the process left in
+// stdio's buffer goes first, so lines keep their order with the user's own printing.
+void write_stdout_line(std::string_view line) {
+  std::string record;
+  record.reserve(line.size() + 1);
+  record.append(line);
+  record.push_back('\n');
+  flockfile(stdout);
+  std::fflush(stdout);
+  const int fd = fileno(stdout);
+  const char* data = record.data();
+  std::size_t left = record.size();
+  while (left > 0 && fd >= 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;  // a closed or broken stdout must not throw into user code
     }
+    data += n;
+    left -= static_cast<std::size_t>(n);
   }
-  void flush_() override {
-    if (!sink_) std::fflush(stdout);
-  }
-
- private:
-  // One record, newline included, goes to file descriptor 1 in one write(2) (more only if the
-  // kernel takes part of it), straight away: stdio would buffer it fully when stdout is a pipe
-  // or a file, as on Lambda, where a frozen or killed process then loses it. Output the process
-  // left in stdio's buffer goes first, so lines keep their order with the user's own printing.
-  static void write_stdout_line(std::string_view line) {
-    std::string record;
-    record.reserve(line.size() + 1);
-    record.append(line);
-    record.push_back('\n');
-    flockfile(stdout);
-    std::fflush(stdout);
-    const int fd = fileno(stdout);
-    const char* data = record.data();
-    std::size_t left = record.size();
-    while (left > 0 && fd >= 0) {
-      const ssize_t n = ::write(fd, data, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        break;  // a closed or broken stdout must not throw into user code
-      }
-      data += n;
-      left -= static_cast<std::size_t>(n);
-    }
-    funlockfile(stdout);
-  }
-
- private:
-  LogSink sink_;
-};
-
-spdlog::level::level_enum to_spdlog(LogLevel level) {
-  switch (level) {
-    case LogLevel::Debug: return spdlog::level::debug;
-    case LogLevel::Info: return spdlog::level::info;
-    case LogLevel::Warn: return spdlog::level::warn;
-    case LogLevel::Error: return spdlog::level::err;
-  }
-  return spdlog::level::info;
+  funlockfile(stdout);
 }
 
 const char* level_name(LogLevel level) {
@@ -101,13 +65,10 @@ std::string iso8601_utc_now() {
 
 LogCore::LogCore(LogSink sink, LogLevel min_level, std::string execution_arn,
                  std::optional<std::string> request_id)
-    : logger_(std::make_shared<spdlog::logger>(
-          "durable.sdk", std::make_shared<FunctionSink>(std::move(sink)))),
+    : sink_(std::move(sink)),
       min_level_(min_level),
       execution_arn_(std::move(execution_arn)),
-      request_id_(std::move(request_id)) {
-  logger_->set_level(to_spdlog(min_level));
-}
+      request_id_(std::move(request_id)) {}
 
 LogCore::~LogCore() = default;
 
@@ -115,6 +76,7 @@ void LogCore::write(LogLevel level, std::string_view message,
                     const std::optional<std::string>& operation_id,
                     const std::optional<std::string>& operation_name, std::optional<int> attempt,
                     const Json& fields) {
+  if (!enabled(level)) return;
   Json line = Json::object();
   line["timestamp"] = iso8601_utc_now();
   line["level"] = level_name(level);
@@ -131,12 +93,36 @@ void LogCore::write(LogLevel level, std::string_view message,
   }
   // Invalid UTF-8 in a message must not make logging throw into user code.
   const std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
-  logger_->log(to_spdlog(level), "{}", text);
+  emit(text);
 }
 
 void LogCore::write_raw(std::string_view line) {
   if (!enabled(LogLevel::Info)) return;
-  logger_->log(spdlog::level::info, "{}", line);
+  emit(line);
+}
+
+void LogCore::emit(std::string_view line) {
+  std::lock_guard<std::mutex> lock(sink_mutex_);
+  try {
+    if (sink_) {
+      sink_(line);
+    } else {
+      write_stdout_line(line);
+    }
+  } catch (...) {
+    // Logging must not fail the code that logs. Said once per invocation, not once per line.
+    if (!sink_failed_.exchange(true)) {
+      std::string what = "unknown exception";
+      try {
+        throw;
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      std::fprintf(stderr, "durable: the log sink threw (%s); lines it fails on are dropped\n",
+                   what.c_str());
+    }
+  }
 }
 
 }  // namespace durable::detail

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "field_validation.hpp"
 #include "tokens.hpp"
 
@@ -77,6 +81,52 @@ TEST(SecretTest, RandomHexIsFreshEachTimeAndComparedExactly) {
   EXPECT_FALSE(secrets_equal(a, a.substr(1)));
   EXPECT_FALSE(secrets_equal(a, a.substr(0, 31) + (a[31] == '0' ? "1" : "0")));
   EXPECT_TRUE(secrets_equal("", ""));
+}
+
+TEST(SecretTest, SecretsDifferingInAnyByteAreNotEqual) {
+  const std::string a = random_hex(16);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::string b = a;
+    b[i] = b[i] == 'f' ? 'e' : 'f';
+    EXPECT_FALSE(secrets_equal(a, b)) << "byte " << i;
+    EXPECT_FALSE(secrets_equal(b, a)) << "byte " << i;
+  }
+  // Every length around the word size, a difference at every position, including the tail.
+  for (std::size_t size = 1; size <= 41; ++size) {
+    const std::string base(size, 'x');
+    EXPECT_TRUE(secrets_equal(base, std::string(size, 'x')));
+    for (std::size_t i = 0; i < size; ++i) {
+      std::string other = base;
+      other[i] = 'y';
+      EXPECT_FALSE(secrets_equal(base, other)) << "size " << size << " byte " << i;
+    }
+  }
+  // Bytes outside ASCII, and a difference only in the high bit.
+  EXPECT_FALSE(secrets_equal(std::string("\x80", 1), std::string("\x00", 1)));
+  EXPECT_TRUE(secrets_equal(std::string("\xff\x00", 2), std::string("\xff\x00", 2)));
+}
+
+// getrandom(2) may return fewer bytes than asked above 256; the buffer is filled whole anyway.
+TEST(SecretTest, LargeRandomBuffersAreFilledWhole) {
+  std::vector<unsigned char> buffer(1 << 16, 0);
+  random_bytes(buffer.data(), buffer.size());
+  // A filled 64 KiB buffer has every byte value; one left at zero past a short read would not.
+  std::set<unsigned char> values(buffer.begin(), buffer.end());
+  EXPECT_EQ(values.size(), 256u);
+  std::size_t zeros_at_end = 0;
+  for (auto it = buffer.rbegin(); it != buffer.rend() && *it == 0; ++it) ++zeros_at_end;
+  EXPECT_LT(zeros_at_end, 8u);
+  const std::string hex = random_hex(4096);
+  EXPECT_EQ(hex.size(), 8192u);
+  EXPECT_EQ(hex.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+// Keys carry 128 random bits: 10,000 of them are all distinct.
+TEST(SecretTest, TokenKeysAreDistinct) {
+  std::set<std::string> keys;
+  for (int i = 0; i < 10000; ++i) keys.insert(new_token_key());
+  EXPECT_EQ(keys.size(), 10000u);
+  EXPECT_EQ(keys.begin()->size(), 32u);
 }
 
 TEST(MarkerTest, StateMarkerBelongsToOneSequence) {

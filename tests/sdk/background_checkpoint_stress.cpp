@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "durable/durable.hpp"
+#include "execution_state.hpp"
 #include "fake_checkpoint_client.hpp"
 
 namespace durable {
@@ -43,6 +44,26 @@ TEST(BackgroundCheckpoint, AShortStepIsOneRequestForStartAndSucceed) {
     EXPECT_EQ(batch.updates[0].action, OperationAction::Start);
     EXPECT_EQ(batch.updates[1].action, OperationAction::Succeed);
   }
+}
+
+// The flusher runs on a parked pool thread: back-to-back invocations (a warm Lambda
+// environment, the in-process runner) reuse one thread instead of creating one each.
+TEST(BackgroundCheckpoint, BackToBackInvocationsReuseOneFlusherThread) {
+  detail::WorkerPool& pool = detail::background_flusher_pool();
+  const std::size_t created_before = pool.threads_created();
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.step([](StepContext&) { return 1; }));
+  };
+  for (int i = 0; i < 20; ++i) {
+    FakeCheckpointClient client;
+    const auto out =
+        run_invocation(handler, client.next_input(), client, window(std::chrono::hours(1)));
+    ASSERT_EQ(out.status, InvocationStatus::Succeeded);
+    ASSERT_EQ(client.batches.size(), 1u);
+  }
+  // One thread at most: the first invocation's, unless an earlier test left one parked.
+  EXPECT_LE(pool.threads_created() - created_before, 1u);
+  EXPECT_GE(pool.tasks_run(), 20u);
 }
 
 TEST(BackgroundCheckpoint, ALongBodysStartAndItsContextsStartAreSentWhileItRuns) {

@@ -74,6 +74,61 @@ TEST(Parallel, CheckpointsOuterAndBranchContextsWithIndexIds) {
   EXPECT_EQ(step->parent_id, operation_id(kId1, 1));
 }
 
+// An item's context SUCCEED is queued, as the TypeScript SDK does (its child context SUCCEED is
+// not awaited): it rides with the next item's synchronous step SUCCEED, and the last one with the
+// batch's own SUCCEED. So a map of one-step items costs one request per item, not two; the
+// step's SUCCEED itself stays synchronous, and every item still ends SUCCEEDED in the service.
+TEST(Map, ItemSucceedRidesWithTheNextSynchronousCheckpoint) {
+  FakeCheckpointClient client;
+  constexpr int kItems = 6;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    std::vector<int> items{0, 1, 2, 3, 4, 5};
+    auto r = ctx.map(items,
+                     [](DurableContext& c, const int& item, std::size_t, const std::vector<int>&) {
+                       return c.step([item](StepContext&) { return item * 2; });
+                     },
+                     "map", {.max_concurrency = 1});
+    return Json(r.get_results());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json({0, 2, 4, 6, 8, 10}));
+  EXPECT_EQ(client.batches.size(), static_cast<std::size_t>(kItems + 1));  // 2 * kItems + 1 before
+  for (int i = 0; i < kItems; ++i) {
+    const std::string item_id = operation_id(kId1, static_cast<std::uint64_t>(i));
+    const Operation* item = client.find(item_id);
+    ASSERT_NE(item, nullptr) << i;
+    EXPECT_EQ(item->status, OperationStatus::Succeeded) << i;
+    const Operation* step = client.find(operation_id(item_id, 1));
+    ASSERT_NE(step, nullptr) << i;
+    EXPECT_EQ(step->status, OperationStatus::Succeeded) << i;
+  }
+  // Every request ends with a synchronous update: a step's SUCCEED, or the batch's SUCCEED.
+  for (const auto& batch : client.batches) {
+    ASSERT_FALSE(batch.updates.empty());
+    const OperationUpdate& last = batch.updates.back();
+    EXPECT_EQ(last.action, OperationAction::Succeed);
+    EXPECT_TRUE(last.type == OperationType::Step || last.id == kId1) << last.id;
+  }
+  // The last item's SUCCEED goes out in the batch's request, before the batch's own SUCCEED.
+  const auto& final_updates = client.batches.back().updates;
+  ASSERT_GE(final_updates.size(), 2u);
+  EXPECT_EQ(final_updates[final_updates.size() - 2].id,
+            operation_id(kId1, static_cast<std::uint64_t>(kItems - 1)));
+}
+
+// run_in_child_context keeps its synchronous SUCCEED (as the Python SDK and SDK-SEMANTICS.md
+// §11.4 say): the request that carries it ends with it.
+TEST(ChildContext, SucceedIsStillSynchronousOutsideBatches) {
+  FakeCheckpointClient client;
+  Handler handler = [](const Json&, DurableContext& ctx) {
+    return Json(ctx.run_in_child_context(
+        [](DurableContext& c) { return c.step([](StepContext&) { return 7; }); }, "child"));
+  };
+  EXPECT_EQ(run_ok(client, handler), Json(7));
+  ASSERT_EQ(client.batches.size(), 2u);
+  EXPECT_EQ(client.batches.back().updates.back().id, kId1);
+  EXPECT_EQ(client.batches.back().updates.back().action, OperationAction::Succeed);
+}
+
 TEST(Parallel, NamedBranchesAndEmptyList) {
   FakeCheckpointClient client;
   Handler handler = [](const Json&, DurableContext& ctx) {

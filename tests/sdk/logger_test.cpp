@@ -161,5 +161,31 @@ TEST(Logger, LevelFilterAndEnabled) {
   EXPECT_TRUE(error_enabled);
 }
 
+// A sink that throws must not turn logging into a failure of user code: the line is dropped, the
+// handler goes on, and later lines still reach the sink.
+TEST(Logger, SinkThatThrowsDoesNotReachUserCode) {
+  FakeCheckpointClient client;
+  InvocationOptions options;
+  std::vector<std::string> kept;
+  options.log_sink = [&kept](std::string_view line) {
+    if (line.find("\"bad\"") != std::string_view::npos) throw std::runtime_error("sink full");
+    kept.emplace_back(line);
+  };
+  bool after = false;
+  auto out = run_invocation(
+      [&](const Json&, DurableContext& ctx) {
+        ctx.logger().info("bad");
+        ctx.step([](StepContext& sc) { sc.logger().info("bad"); }, "s");
+        ctx.logger().info("good");
+        after = true;
+        return Json(1);
+      },
+      client.next_input(), client, options);
+  EXPECT_EQ(out.status, InvocationStatus::Succeeded);
+  EXPECT_TRUE(after);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(Json::parse(kept[0])["message"], "good");
+}
+
 }  // namespace
 }  // namespace durable

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -9,10 +11,60 @@
 #include <thread>
 #include <vector>
 
+#include "blake2b.hpp"
+
 namespace durable {
 namespace {
 
 constexpr const char* kRoot1 = "1ced8f5be2db23a6513eba4d819c73806424748a7bc6fa0d792cc1c7d1775a97";
+
+std::string hex(const std::array<unsigned char, 64>& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 0x0f];
+  }
+  return out;
+}
+
+// RFC 7693, Appendix A: BLAKE2b-512("abc").
+TEST(Blake2bTest, RfcAppendixAVector) {
+  EXPECT_EQ(hex(detail::blake2b::digest("abc")),
+            "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d1"
+            "7d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
+}
+
+// The empty message (one all-zero final block), and 255 bytes 0x00..0xfe (two blocks, the second
+// partial), from the BLAKE2 reference implementation's known answers.
+TEST(Blake2bTest, EmptyAndMultiBlockMessages) {
+  EXPECT_EQ(hex(detail::blake2b::digest("")),
+            "786a02f742015903c6c6fd852552d272912f4740e15847618a86e217f71f5419"
+            "d25e1031afee585313896444934eb04b903a685b1448b755d56f701afe9be2ce");
+  std::string bytes;
+  for (int i = 0; i < 255; ++i) bytes += static_cast<char>(i);
+  EXPECT_EQ(hex(detail::blake2b::digest(bytes)),
+            "5b21c5fd8868367612474fa2e70e9cfa2201ffeee8fafab5797ad58fefa17c9b"
+            "5b107da4a3db6320baaf2c8617d5a51df914ae88da3867c2d41f0cc14fa67928");
+}
+
+// Fed in pieces of every size, the hash is the same as in one piece (block boundaries inside
+// update()).
+TEST(Blake2bTest, PiecewiseUpdatesMatchOneShot) {
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) bytes += static_cast<char>(i * 7);
+  const auto whole = detail::blake2b::digest(bytes);
+  for (std::size_t piece = 1; piece <= 129; piece += 16) {
+    detail::blake2b::Blake2b512 hash;
+    for (std::size_t at = 0; at < bytes.size(); at += piece) {
+      hash.update(bytes.data() + at, std::min(piece, bytes.size() - at));
+    }
+    const auto h = hash.finish();
+    std::array<unsigned char, 64> out{};
+    for (std::size_t i = 0; i < 64; ++i) out[i] = static_cast<unsigned char>(h[i / 8] >> (8 * (i % 8)));
+    EXPECT_EQ(hex(out), hex(whole)) << "piece " << piece;
+  }
+}
 
 TEST(OperationIdTest, RootContextVectorsFromProtocol) {
   EXPECT_EQ(operation_id(std::nullopt, 1), kRoot1);

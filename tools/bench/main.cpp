@@ -6,18 +6,25 @@
 // `--workload replay --n N --every K` adds "every", "replayed_operations" and
 // "us_per_replayed_operation" (see run_replay).
 // `--workload http --n N --connections C [--store PATH]` measures the emulator's checkpoint API
-// over HTTP instead (http_workload.hpp) and prints its own JSON line (checkpoints_per_s, p50_ms,
-// p99_ms); with --store every checkpoint is committed to an SQLite store at PATH before its 200.
+// over HTTP instead: this program then runs durable-bench-http (http_main.cpp, next to it) with
+// the same arguments, so that the in-process workloads' program never loads cpp-httplib, OpenSSL
+// or SQLite.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "durable/durable.hpp"
 #include "durable/testing.hpp"
-#include "http_workload.hpp"
 
 namespace {
 
@@ -153,40 +160,55 @@ Outcome run_map(int n) {
               r.result() == Json(static_cast<std::int64_t>(n) * (n - 1))};
 }
 
+// True when the command line asks for the http workload (`--workload http` or `--workload=http`).
+bool wants_http(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--workload=http") return true;
+    if (arg == "--workload" && i + 1 < argc && std::string_view(argv[i + 1]) == "http") return true;
+  }
+  return false;
+}
+
+// Replaces this process with durable-bench-http from this program's directory, with the same
+// arguments. Returns only on failure, with the exit status to use after printing why.
+int exec_http_program(char** argv) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path program =
+      (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "durable-bench-http";
+  const std::string path = program.string();
+  argv[0] = const_cast<char*>(path.c_str());
+  ::execv(path.c_str(), argv);
+  std::cerr << "durable-bench: the http workload runs " << path << ", which could not be started: "
+            << std::strerror(errno) << "\n";
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (wants_http(argc, argv)) return exec_http_program(argv);
+
   CLI::App app{"Runs the reference durable workloads with DurableRunner"};
   std::string workload;
   int n = 0;
   int repeat = 1;
-  int connections = 16;
-  std::string store_path;
   int every = 100;
   app.add_option("--workload", workload, "steps | waits | many | map | replay | http")
       ->required()
       ->check(CLI::IsMember({"steps", "waits", "many", "map", "replay", "http"}));
   app.add_option("--every", every, "replay: steps between two waits (default 100)")
       ->check(CLI::Range(1, 1000000));
-  app.add_option("--connections", connections,
-                 "http: executions driven at once, one keep-alive connection each (default 16)")
-      ->check(CLI::Range(1, 256));
-  app.add_option("--store", store_path,
-                 "http: write through an SQLite store at this path (replaced if it exists)");
+  app.footer("--workload http runs durable-bench-http (see its --help for --connections, --store).");
   app.add_option("--n", n, "size of the workload (default: the reference N)")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--repeat", repeat, "runs to make, one JSON line each")->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
-  if (n == 0) n = workload == "steps" ? 1000 : workload == "http" ? 20000 : 100;
+  if (n == 0) n = workload == "steps" ? 1000 : 100;
 
   bool all_ok = true;
   for (int k = 0; k < repeat; ++k) {
-    if (workload == "http") {
-      Json line = durable::bench::run_http_workload(n, connections, store_path);
-      all_ok = all_ok && line["ok"].get<bool>();
-      std::cout << line.dump() << std::endl;
-      continue;
-    }
     auto started = std::chrono::steady_clock::now();
     Outcome o = workload == "steps"   ? run_steps(n)
                 : workload == "waits" ? run_waits(n)

@@ -3,9 +3,9 @@
 //
 // Each call writes one JSON object per line with `timestamp` (ISO-8601 UTC, ms), `level`,
 // `message`, `executionArn`, and where known `requestId`, `operationId`, `operationName`,
-// `attempt`, followed by the caller's extra fields. Lines go through the SDK's own named spdlog
-// logger ("durable.sdk", never spdlog's default logger) to the invocation's LogSink
-// (InvocationOptions::log_sink; stdout when unset).
+// `attempt`, followed by the caller's extra fields. Each line goes to the invocation's own LogSink
+// (InvocationOptions::log_sink; stdout when unset, one write(2) per line), called by one thread at
+// a time; no global logger is touched. A sink that throws loses that line, never the caller.
 //
 // Replay suppression: a call made while the owning context is replaying operations that were
 // already checkpointed is dropped, so each line appears once over the whole execution. Step
