@@ -3,7 +3,9 @@
 #   - installs the Debian packages the build needs, only those that are missing (apt-get);
 #   - configures and builds into $BUILD_DIR (default: build) with $BUILD_TYPE (default: Release).
 # Extra CMake arguments can be passed in $CMAKE_ARGS, and $BUILD_TARGETS limits the build to some
-# targets. Safe to run again: it only does what is left.
+# targets. SETUP_PACKAGES=example installs only what durable-example needs (run-example.sh's
+# build: no cpp-httplib, CLI11, SQLite, Google Benchmark or pkg-config); the default, all, is
+# everything the whole project and its tests need. Safe to run again: it only does what is left.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,12 +13,18 @@ build_dir="${BUILD_DIR:-$root/build}"
 build_type="${BUILD_TYPE:-Release}"
 jobs="${JOBS:-$(nproc)}"
 
+# What durable::testing and its dependencies link (yaml-cpp because configuring the testing
+# directory always defines durable::conformance), then what only the other tools and tests need.
 packages=(
-  g++ cmake make pkg-config
+  g++ cmake make
   libgtest-dev libgmock-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libyaml-cpp-dev libcli11-dev
-  libcpp-httplib-dev libbenchmark-dev libsqlite3-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libyaml-cpp-dev
 )
+case "${SETUP_PACKAGES:-all}" in
+  example) ;;
+  all) packages+=(pkg-config libcli11-dev libcpp-httplib-dev libbenchmark-dev libsqlite3-dev) ;;
+  *) echo "setup: SETUP_PACKAGES must be all or example, not '${SETUP_PACKAGES}'" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do
