@@ -90,6 +90,25 @@ bool ends_body_run(const OperationUpdate& u) {
   return !(u.error && u.error->error_type == "StepInterruptedError");
 }
 
+// What the runner saw at the checkpoint seam for one execution, in the form it is recorded in:
+// every end of a step body run as one (id, name) entry, so a step costs one entry and no lookup.
+// A TestResult turns it into OperationObservations only if a test reads them (materialize).
+struct ObservationLog {
+  std::map<std::string, OperationObservations::InvokeStart> invoke_starts;
+  std::map<std::string, std::size_t> at_most_once_starts;
+  std::vector<std::pair<std::string, std::string>> body_runs;
+
+  OperationObservations materialize() const {
+    OperationObservations out;
+    out.invoke_starts = invoke_starts;
+    out.at_most_once_starts = at_most_once_starts;
+    for (const auto& [id, name] : body_runs) {
+      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(id, name);
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 struct DurableRunner::Impl {
@@ -105,10 +124,10 @@ struct DurableRunner::Impl {
     // with the TestResults already handed out, which see it as immutable: a change after one was
     // made applies to a fresh copy (update_observed). A long execution has one entry per step,
     // and the result of run() is made after the last change, so it is never copied there.
-    std::shared_ptr<OperationObservations> observed = std::make_shared<OperationObservations>();
-    OperationObservations& update_observed() {
+    std::shared_ptr<ObservationLog> observed = std::make_shared<ObservationLog>();
+    ObservationLog& update_observed() {
       if (observed.use_count() > 1) {
-        observed = std::make_shared<OperationObservations>(*observed);
+        observed = std::make_shared<ObservationLog>(*observed);
       } else {
         // Sole owner: pairs with the release of the last other owner (a TestResult that read it).
         std::atomic_thread_fence(std::memory_order_acquire);
@@ -217,10 +236,7 @@ struct DurableRunner::Impl {
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          OperationObservations& observed = record->update_observed();
-          if (observed.step_runs[u.id]++ == 0) {
-            observed.step_names.emplace_back(u.id, u.name.value_or(""));
-          }
+          record->update_observed().body_runs.emplace_back(u.id, u.name.value_or(""));
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {
@@ -689,12 +705,17 @@ struct DurableRunner::Impl {
       std::lock_guard lock(log_mu);
       snap.logs = record.logs;
     }
-    std::shared_ptr<const OperationObservations> observed;
+    std::shared_ptr<const ObservationLog> observed;
     {
       std::lock_guard lock(observe_mu);
       observed = record.observed;
     }
-    TestResult result(std::move(snap), std::move(observed), service);
+    TestResult result(std::move(snap),
+                      TestResult::DeferredObservations{[observed = std::move(observed)] {
+                        return std::make_shared<const OperationObservations>(
+                            observed->materialize());
+                      }},
+                      service);
     detail::keep_for_timeline_dir(result);
     return result;
   }
