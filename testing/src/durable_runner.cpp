@@ -4,12 +4,14 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -90,20 +92,63 @@ bool ends_body_run(const OperationUpdate& u) {
   return !(u.error && u.error->error_type == "StepInterruptedError");
 }
 
+// One end of a step body run as the runner records it: the step's id and name. An id made by
+// the SDK (64 lowercase hex characters) is kept as its 32 bytes, with no heap string per step;
+// any other id is kept as given.
+class BodyRun {
+ public:
+  BodyRun(std::string_view id, std::string name) : name_(std::move(name)) {
+    if (id.size() == 2 * packed_.size() &&
+        std::all_of(id.begin(), id.end(), [](char c) { return nibble(c) >= 0; })) {
+      for (std::size_t i = 0; i < packed_.size(); ++i) {
+        packed_[i] = static_cast<unsigned char>(nibble(id[2 * i]) * 16 + nibble(id[2 * i + 1]));
+      }
+      is_packed_ = true;
+    } else {
+      other_id_ = std::string(id);
+    }
+  }
+  std::string id() const {
+    if (!is_packed_) return other_id_;
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(2 * packed_.size(), '0');
+    for (std::size_t i = 0; i < packed_.size(); ++i) {
+      out[2 * i] = kHex[packed_[i] >> 4];
+      out[2 * i + 1] = kHex[packed_[i] & 15];
+    }
+    return out;
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  // 0..15 for a lowercase hex digit, -1 otherwise (upper case is not the SDK's spelling).
+  static int nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+  std::array<unsigned char, 32> packed_{};
+  bool is_packed_ = false;
+  std::string other_id_;
+  std::string name_;
+};
+
 // What the runner saw at the checkpoint seam for one execution, in the form it is recorded in:
-// every end of a step body run as one (id, name) entry, so a step costs one entry and no lookup.
-// A TestResult turns it into OperationObservations only if a test reads them (materialize).
+// every end of a step body run as one entry, so a step costs one entry and no lookup. A
+// TestResult turns it into OperationObservations only if a test reads them (materialize).
 struct ObservationLog {
   std::map<std::string, OperationObservations::InvokeStart> invoke_starts;
   std::map<std::string, std::size_t> at_most_once_starts;
-  std::vector<std::pair<std::string, std::string>> body_runs;
+  // deque: grows without copying what it holds, and without a vector's spare capacity.
+  std::deque<BodyRun> body_runs;
 
   OperationObservations materialize() const {
     OperationObservations out;
     out.invoke_starts = invoke_starts;
     out.at_most_once_starts = at_most_once_starts;
-    for (const auto& [id, name] : body_runs) {
-      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(id, name);
+    for (const auto& run : body_runs) {
+      std::string id = run.id();
+      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(std::move(id), run.name());
     }
     return out;
   }
