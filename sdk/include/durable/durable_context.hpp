@@ -348,8 +348,10 @@ class DurableContext {
         raw.payload ? std::string_view(*raw.payload) : std::string_view();
     try {
       // The default SerDes reads no context: none is built for it (a step's hot path).
-      if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
-        return JsonSerDes<T>::decode(data);
+      if constexpr (detail::JsonConvertible<T>) {
+        if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
+          return JsonSerDes<T>::decode(data);
+        }
       }
       return serdes.deserialize(data, SerDesContext{raw.operation_id, execution_arn()});
     } catch (const std::exception& e) {

@@ -102,28 +102,30 @@ std::string serialize_value(const SerDes<T>& serdes, const T& value, const SerDe
   }
 }
 
-// As above for a value of the operation `operation_id` of execution `arn`; the SerDesContext is
-// built only for a SerDes that may read it (the default JsonSerDes does not).
-template <class T>
-std::string serialize_value(const SerDes<T>& serdes, const T& value,
-                            const std::string& operation_id, const std::string& arn) {
-  if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
-    try {
-      return JsonSerDes<T>::encode(value);
-    } catch (const std::exception& e) {
-      throw SerDesError("cannot serialize the result of operation " + operation_id + ": " +
-                        e.what());
-    }
-  }
-  return serialize_value(serdes, value, SerDesContext{operation_id, arn});
-}
-
 // Types the default JsonSerDes can encode (they have to_json/from_json or are JSON-native).
 template <class T>
 concept JsonConvertible = requires(const T& value, const Json& json) {
   Json(value);
   json.template get<T>();
 };
+
+// As above for a value of the operation `operation_id` of execution `arn`; the SerDesContext is
+// built only for a SerDes that may read it (the default JsonSerDes does not).
+template <class T>
+std::string serialize_value(const SerDes<T>& serdes, const T& value,
+                            const std::string& operation_id, const std::string& arn) {
+  if constexpr (JsonConvertible<T>) {
+    if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
+      try {
+        return JsonSerDes<T>::encode(value);
+      } catch (const std::exception& e) {
+        throw SerDesError("cannot serialize the result of operation " + operation_id + ": " +
+                          e.what());
+      }
+    }
+  }
+  return serialize_value(serdes, value, SerDesContext{operation_id, arn});
+}
 
 // `serdes` if set, else JsonSerDes<T>. A type without JSON conversion compiles as long as every
 // use configures a SerDes; one that does not gets a ValidationError (nothing is checkpointed).
