@@ -75,7 +75,12 @@ struct ExecutionRecord {
   std::optional<ErrorObject> error;
 
   OperationStore ops;
-  History history;
+  // Its operation events name the operations in `ops` (hence a record never moves).
+  History history{&ops};
+
+  ExecutionRecord() = default;
+  ExecutionRecord(const ExecutionRecord&) = delete;
+  ExecutionRecord& operator=(const ExecutionRecord&) = delete;
 
   // Token state: the token currently valid (empty when none is) and its sequence number.
   std::uint64_t token_sequence = 0;

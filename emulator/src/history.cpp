@@ -80,11 +80,7 @@ std::uint32_t History::identity_of(Event& e) {
   return index;
 }
 
-void History::append(Event e) {
-  Stored& stored = events_.emplace_back();
-  stored.type = e.event_type;
-  stored.at = e.event_timestamp;
-  stored.identity = identity_of(e);
+void History::store_details(Stored& stored, EventDetails& details) {
   std::visit(
       [&stored](auto& d) {
         using D = std::decay_t<decltype(d)>;
@@ -92,7 +88,29 @@ void History::append(Event e) {
           stored.details = std::make_unique<DetailsOf<D>>(std::move(d));
         }
       },
-      e.details);
+      details);
+}
+
+void History::append(Event e) {
+  Stored& stored = events_.emplace_back();
+  stored.type = e.event_type;
+  stored.at = e.event_timestamp;
+  stored.identity = identity_of(e);
+  store_details(stored, e.details);
+}
+
+void History::append(EventType type, const OpRecord& rec, Timestamp at, EventDetails details) {
+  if (ops_ == nullptr || rec.index >= kOperationFlag || rec.index >= ops_->size() ||
+      &ops_->at(rec.index) != &rec) {
+    // Not a record of this history's store (a history of its own): stored as given.
+    append(make_op_event(type, rec.op, at, std::move(details)));
+    return;
+  }
+  Stored& stored = events_.emplace_back();
+  stored.type = type;
+  stored.at = at;
+  stored.identity = kOperationFlag | static_cast<std::uint32_t>(rec.index);
+  store_details(stored, details);
 }
 
 Event History::at(std::size_t index) const {
@@ -101,7 +119,13 @@ Event History::at(std::size_t index) const {
   e.event_type = stored.type;
   e.event_id = static_cast<std::int64_t>(index) + 1;
   e.event_timestamp = stored.at;
-  if (stored.identity != kNoIdentity) {
+  if (stored.identity != kNoIdentity && (stored.identity & kOperationFlag) != 0) {
+    const Operation& op = ops_->at(stored.identity & ~kOperationFlag).op;
+    e.id = op.id;
+    e.name = op.name;
+    e.sub_type = op.sub_type;
+    e.parent_id = op.parent_id;
+  } else if (stored.identity != kNoIdentity) {
     const Identity& identity = identities_[stored.identity];
     e.id = identity.get(0, Identity::kId);
     e.name = identity.get(1, Identity::kName);

@@ -18,13 +18,24 @@
 #include "durable/model/api.hpp"
 #include "durable/model/event.hpp"
 #include "durable/model/operation.hpp"
+#include "operation_store.hpp"
 
 namespace durable::emulator::detail {
 
 class History {
  public:
+  // `ops`: the operations of the same execution, which must outlive the history (both live in
+  // one ExecutionRecord); null for a history whose events never name a stored operation.
+  explicit History(const OperationStore* ops = nullptr) : ops_(ops) {}
+  History(const History&) = delete;
+  History& operator=(const History&) = delete;
+
   // Numbers `e` with the next EventId and stores it.
   void append(Event e);
+  // Appends an event of operation `rec` (an element of the OperationStore given at
+  // construction): its Id, Name, SubType and ParentId are read from `rec` whenever the event is,
+  // since an operation's are set when it is created and never change, so the event stores none.
+  void append(EventType type, const OpRecord& rec, Timestamp at, EventDetails details);
   std::size_t size() const { return events_.size(); }
   // The event at `index` (0-based; its EventId is index + 1), rebuilt from the compact form.
   Event at(std::size_t index) const;
@@ -43,6 +54,9 @@ class History {
     bool same_as(const Event& e) const;
   };
   static constexpr std::uint32_t kNoIdentity = 0xffffffffU;
+  // Set in Stored::identity when the rest is the index of an operation in *ops_ rather than of
+  // an entry of identities_.
+  static constexpr std::uint32_t kOperationFlag = 0x80000000U;
   // An event's details, allocated at the size of the alternative it holds (a StepSucceeded's
   // are 80 bytes; the EventDetails variant is sized for its largest alternative).
   struct DetailsBox {
@@ -66,7 +80,9 @@ class History {
     std::unique_ptr<DetailsBox> details;
   };
   std::uint32_t identity_of(Event& e);
+  void store_details(Stored& stored, EventDetails& details);
 
+  const OperationStore* ops_ = nullptr;
   std::deque<Stored> events_;
   std::deque<Identity> identities_;  // deque: the index below views its elements' ids
   std::unordered_map<std::string_view, std::uint32_t> identity_by_id_;

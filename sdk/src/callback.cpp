@@ -78,7 +78,7 @@ detail::CallbackHandle DurableContext::callback_raw(OperationName name, Duration
   enter_operation("create_callback");
   detail::validate_name(name);
   detail::validate_callback_timeouts(timeout, heartbeat_timeout);
-  const detail::OpSite site{operation_id(context_id_, ++counter_), detail::normalized(name)};
+  const detail::OpSite site{next_operation_id(), detail::normalized(name)};
 
   if (const Operation* op = state_->find(site.id)) {
     detail::check_replay(*state_, *op, OperationType::Callback, site.name, subtype::kCallback);

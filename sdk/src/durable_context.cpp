@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "context_factory.hpp"
 #include "durable/operation_id.hpp"
@@ -95,10 +96,15 @@ bool DurableContext::is_replaying() const { return replaying_; }
 const std::string& DurableContext::execution_arn() const { return state_->execution_arn(); }
 
 void DurableContext::advance_replay() {
-  if (replaying_ && !pinned_replay_ &&
-      !state_->existed_at_start(operation_id(context_id_, counter_ + 1))) {
-    replaying_ = false;
-  }
+  if (!replaying_ || pinned_replay_) return;
+  if (next_id_.empty()) next_id_ = operation_id(context_id_, counter_ + 1);
+  if (!state_->existed_at_start(next_id_)) replaying_ = false;
+}
+
+std::string DurableContext::next_operation_id() {
+  ++counter_;
+  if (next_id_.empty()) return operation_id(context_id_, counter_);
+  return std::exchange(next_id_, std::string());
 }
 
 void DurableContext::fail_deserialization(const std::string& operation_id, const char* what) {
@@ -113,7 +119,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
                                            const detail::StepBody& body) {
   enter_operation("step");
   validate_name(name);
-  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+  const OpSite site{next_operation_id(), normalized(name)};
 
 
   auto fail_attempt = [&](const ErrorObject& error, int attempt) -> detail::RawResult {
@@ -227,7 +233,7 @@ void DurableContext::wait(Duration duration, OperationName name) {
   if (duration < Duration::from_seconds(1)) {
     throw ValidationError("wait duration must be at least 1 second, got " + duration.to_string());
   }
-  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+  const OpSite site{next_operation_id(), normalized(name)};
   if (const Operation* op = state_->find(site.id)) {
     check_replay(*state_, *op, OperationType::Wait, site.name, subtype::kWait);
     if (is_terminal(op->status)) {
@@ -252,7 +258,7 @@ detail::RawResult DurableContext::child_raw(OperationName name, const detail::Ch
   enter_operation(sub_type == subtype::kRunInChildContext ? "run_in_child_context"
                                                           : "a child context");
   validate_name(name);
-  const OpSite site{operation_id(context_id_, ++counter_), normalized(name)};
+  const OpSite site{next_operation_id(), normalized(name)};
   return child_raw_at(site, body, sub_type, on_failure);
 }
 

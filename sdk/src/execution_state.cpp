@@ -338,8 +338,11 @@ void ExecutionState::flush() {
       acked_seq_ = queued_seq_;
       return;
     }
-    CheckpointDurableExecutionRequest request;
-    request.durable_execution_arn = execution_arn_;
+    // One request object for the invocation: its ARN and token strings keep their buffers.
+    CheckpointDurableExecutionRequest& request = request_;
+    if (request.durable_execution_arn != execution_arn_) {
+      request.durable_execution_arn = execution_arn_;
+    }
     request.checkpoint_token = checkpoint_token_;
     request.updates = batcher_.take_batch();
     const std::size_t sent = request.updates.size();
@@ -374,8 +377,9 @@ void ExecutionState::flush() {
       }
     }
     if (plugins_) plugins_->checkpoint_response(*this, response.new_execution_state.operations);
+    request.updates.clear();
     if (response.checkpoint_token) {
-      checkpoint_token_ = *response.checkpoint_token;
+      checkpoint_token_ = std::move(*response.checkpoint_token);
       page_state(response.new_execution_state.next_marker, false);
     } else {
       execution_completed_ = true;

@@ -214,6 +214,8 @@ class ExecutionState {
 
   std::string execution_arn_;
   std::string checkpoint_token_;
+  // The request flush() fills and sends (one at a time: see flushing_).
+  CheckpointDurableExecutionRequest request_;
   CheckpointClient& client_;
   std::shared_ptr<LogCore> log_core_;
   CheckpointBatcher batcher_;

@@ -118,7 +118,7 @@ detail::RawResult DurableContext::invoke_raw(OperationName name,
   enter_operation("invoke");
   detail::validate_name(name);
   validate_request(request);
-  const OpSite site{operation_id(context_id_, ++counter_), detail::normalized(name)};
+  const OpSite site{next_operation_id(), detail::normalized(name)};
   const std::int64_t timeout_seconds =
       request.timeout ? std::min(request.timeout->whole_seconds(), detail::kMaxDelaySeconds) : 0;
   const OpSite timer_site{operation_id(site.id, 1), detail::derived_name(site.name, "timeout")};

@@ -17,7 +17,7 @@ detail::RawResult DurableContext::wait_for_condition_raw(OperationName name,
   if (!has_wait_strategy) {
     throw ValidationError("wait_for_condition: WaitForConditionConfig.wait_strategy is required");
   }
-  const detail::OpSite site{operation_id(context_id_, ++counter_), detail::normalized(name)};
+  const detail::OpSite site{next_operation_id(), detail::normalized(name)};
   const auto update = [&](OperationAction action) {
     return detail::make_update(site, context_id_, OperationType::Step, action,
                                subtype::kWaitForCondition);

@@ -4,12 +4,14 @@
 #include <gmock/gmock.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -90,6 +92,68 @@ bool ends_body_run(const OperationUpdate& u) {
   return !(u.error && u.error->error_type == "StepInterruptedError");
 }
 
+// One end of a step body run as the runner records it: the step's id and name. An id made by
+// the SDK (64 lowercase hex characters) is kept as its 32 bytes, with no heap string per step;
+// any other id is kept as given.
+class BodyRun {
+ public:
+  BodyRun(std::string_view id, std::string name) : name_(std::move(name)) {
+    if (id.size() == 2 * packed_.size() &&
+        std::all_of(id.begin(), id.end(), [](char c) { return nibble(c) >= 0; })) {
+      for (std::size_t i = 0; i < packed_.size(); ++i) {
+        packed_[i] = static_cast<unsigned char>(nibble(id[2 * i]) * 16 + nibble(id[2 * i + 1]));
+      }
+      is_packed_ = true;
+    } else {
+      other_id_ = std::string(id);
+    }
+  }
+  std::string id() const {
+    if (!is_packed_) return other_id_;
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(2 * packed_.size(), '0');
+    for (std::size_t i = 0; i < packed_.size(); ++i) {
+      out[2 * i] = kHex[packed_[i] >> 4];
+      out[2 * i + 1] = kHex[packed_[i] & 15];
+    }
+    return out;
+  }
+  const std::string& name() const { return name_; }
+
+ private:
+  // 0..15 for a lowercase hex digit, -1 otherwise (upper case is not the SDK's spelling).
+  static int nibble(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+  std::array<unsigned char, 32> packed_{};
+  bool is_packed_ = false;
+  std::string other_id_;
+  std::string name_;
+};
+
+// What the runner saw at the checkpoint seam for one execution, in the form it is recorded in:
+// every end of a step body run as one entry, so a step costs one entry and no lookup. A
+// TestResult turns it into OperationObservations only if a test reads them (materialize).
+struct ObservationLog {
+  std::map<std::string, OperationObservations::InvokeStart> invoke_starts;
+  std::map<std::string, std::size_t> at_most_once_starts;
+  // deque: grows without copying what it holds, and without a vector's spare capacity.
+  std::deque<BodyRun> body_runs;
+
+  OperationObservations materialize() const {
+    OperationObservations out;
+    out.invoke_starts = invoke_starts;
+    out.at_most_once_starts = at_most_once_starts;
+    for (const auto& run : body_runs) {
+      std::string id = run.id();
+      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(std::move(id), run.name());
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 struct DurableRunner::Impl {
@@ -105,10 +169,10 @@ struct DurableRunner::Impl {
     // with the TestResults already handed out, which see it as immutable: a change after one was
     // made applies to a fresh copy (update_observed). A long execution has one entry per step,
     // and the result of run() is made after the last change, so it is never copied there.
-    std::shared_ptr<OperationObservations> observed = std::make_shared<OperationObservations>();
-    OperationObservations& update_observed() {
+    std::shared_ptr<ObservationLog> observed = std::make_shared<ObservationLog>();
+    ObservationLog& update_observed() {
       if (observed.use_count() > 1) {
-        observed = std::make_shared<OperationObservations>(*observed);
+        observed = std::make_shared<ObservationLog>(*observed);
       } else {
         // Sole owner: pairs with the release of the last other owner (a TestResult that read it).
         std::atomic_thread_fence(std::memory_order_acquire);
@@ -217,10 +281,7 @@ struct DurableRunner::Impl {
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          OperationObservations& observed = record->update_observed();
-          if (observed.step_runs[u.id]++ == 0) {
-            observed.step_names.emplace_back(u.id, u.name.value_or(""));
-          }
+          record->update_observed().body_runs.emplace_back(u.id, u.name.value_or(""));
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {
@@ -689,12 +750,17 @@ struct DurableRunner::Impl {
       std::lock_guard lock(log_mu);
       snap.logs = record.logs;
     }
-    std::shared_ptr<const OperationObservations> observed;
+    std::shared_ptr<const ObservationLog> observed;
     {
       std::lock_guard lock(observe_mu);
       observed = record.observed;
     }
-    TestResult result(std::move(snap), std::move(observed), service);
+    TestResult result(std::move(snap),
+                      TestResult::DeferredObservations{[observed = std::move(observed)] {
+                        return std::make_shared<const OperationObservations>(
+                            observed->materialize());
+                      }},
+                      service);
     detail::keep_for_timeline_dir(result);
     return result;
   }

@@ -19,6 +19,18 @@ struct TestResult::State {
   std::shared_ptr<const std::vector<Operation>> operations;
   std::shared_ptr<const OperationObservations> observed;
   std::shared_ptr<emulator::Service> service;
+  // Set for deferred observations: made into `observed` on first use.
+  std::function<std::shared_ptr<const OperationObservations>()> make_observed;
+  std::once_flag observed_once;
+
+  const std::shared_ptr<const OperationObservations>& observations() {
+    if (make_observed) {
+      std::call_once(observed_once, [this] {
+        if (auto made = make_observed()) observed = std::move(made);
+      });
+    }
+    return observed;
+  }
 
   // The history is read on first use: most tests never look at it, and rebuilding it for every
   // run would be the largest per-run cost.
@@ -76,6 +88,12 @@ TestResult::TestResult(Snapshot snapshot, std::shared_ptr<const OperationObserva
   if (observed) state_->observed = std::move(observed);
 }
 
+TestResult::TestResult(Snapshot snapshot, DeferredObservations observations,
+                       std::shared_ptr<emulator::Service> service)
+    : TestResult(std::move(snapshot), std::move(service)) {
+  state_->make_observed = std::move(observations.make);
+}
+
 TestResult::TestResult(Snapshot snapshot, std::vector<Event> history)
     : TestResult(std::move(snapshot), std::shared_ptr<emulator::Service>()) {
   state_->history = std::move(history);
@@ -112,7 +130,7 @@ std::vector<TestOperation> TestResult::operations() const {
   std::vector<TestOperation> out;
   out.reserve(state_->operations->size());
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    out.emplace_back(state_->operations, i, state_->observed);
+    out.emplace_back(state_->operations, i, state_->observations());
   }
   return out;
 }
@@ -120,7 +138,7 @@ std::vector<TestOperation> TestResult::operations() const {
 std::vector<TestOperation> TestResult::operations(OperationType type) const {
   std::vector<TestOperation> out;
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    if ((*state_->operations)[i].type == type) out.emplace_back(state_->operations, i, state_->observed);
+    if ((*state_->operations)[i].type == type) out.emplace_back(state_->operations, i, state_->observations());
   }
   return out;
 }
@@ -128,7 +146,7 @@ std::vector<TestOperation> TestResult::operations(OperationType type) const {
 std::vector<TestOperation> TestResult::operations(OperationStatus status) const {
   std::vector<TestOperation> out;
   for (std::size_t i = 0; i < state_->operations->size(); ++i) {
-    if ((*state_->operations)[i].status == status) out.emplace_back(state_->operations, i, state_->observed);
+    if ((*state_->operations)[i].status == status) out.emplace_back(state_->operations, i, state_->observations());
   }
   return out;
 }
@@ -141,7 +159,7 @@ std::optional<TestOperation> TestResult::find_operation(const std::string& name,
   std::size_t seen = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (ops[i].name && *ops[i].name == name) {
-      if (seen == occurrence) return TestOperation(state_->operations, i, state_->observed);
+      if (seen == occurrence) return TestOperation(state_->operations, i, state_->observations());
       ++seen;
     }
   }
@@ -161,13 +179,13 @@ TestOperation TestResult::operation_at(std::size_t index) const {
                             " is out of range (the execution has " +
                             std::to_string(state_->operations->size()) + " operations)");
   }
-  return TestOperation(state_->operations, index, state_->observed);
+  return TestOperation(state_->operations, index, state_->observations());
 }
 
 TestOperation TestResult::operation_by_id(const std::string& id) const {
   const auto& ops = *state_->operations;
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (ops[i].id == id) return TestOperation(state_->operations, i, state_->observed);
+    if (ops[i].id == id) return TestOperation(state_->operations, i, state_->observations());
   }
   throw std::out_of_range("TestResult: no operation with id \"" + id + "\"");
 }
@@ -179,7 +197,7 @@ View TestResult::typed(OperationType type, const std::string& name,
   std::size_t seen = 0;
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (ops[i].type == type && ops[i].name && *ops[i].name == name) {
-      if (seen == occurrence) return View(TestOperation(state_->operations, i, state_->observed));
+      if (seen == occurrence) return View(TestOperation(state_->operations, i, state_->observations()));
       ++seen;
     }
   }
@@ -230,7 +248,7 @@ std::size_t TestResult::checkpoint_request_count() const {
   return total;
 }
 
-const OperationObservations& TestResult::observations() const { return *state_->observed; }
+const OperationObservations& TestResult::observations() const { return *state_->observations(); }
 
 std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrence) const {
   try {
@@ -238,9 +256,9 @@ std::size_t TestResult::step_runs(const std::string& name, std::size_t occurrenc
   } catch (const std::out_of_range&) {
     // The step may have run without ever being recorded (its checkpoints lost in crashes).
     std::size_t seen = 0;
-    for (const auto& [id, step_name] : state_->observed->step_names) {
+    for (const auto& [id, step_name] : state_->observations()->step_names) {
       if (step_name != name) continue;
-      if (seen++ == occurrence) return state_->observed->step_runs.at(id);
+      if (seen++ == occurrence) return state_->observations()->step_runs.at(id);
     }
     throw;
   }

@@ -83,6 +83,39 @@ TEST(HistoryStorage, AnEventNamingOtherFieldsForAKnownIdKeepsItsOwn) {
   EXPECT_FALSE(history.at(2).parent_id.has_value());
 }
 
+TEST(HistoryStorage, OperationEventsReadTheIdentityOfTheStoredOperation) {
+  OperationStore ops;
+  History history(&ops);
+  OpRecord& parent = ops.create(step_op(std::string(64, 'p'), "ctx", std::nullopt));
+  OpRecord& rec = ops.create(step_op(std::string(64, 'a'), "charge", parent.op.id));
+  OpRecord& unnamed = ops.create(step_op("s3", std::nullopt, ""));
+  StepSucceededDetails succeeded;
+  succeeded.result.payload = "42";
+  history.append(EventType::StepStarted, rec, at(2), EmptyDetails{});
+  history.append(EventType::StepSucceeded, rec, at(3), succeeded);
+  history.append(EventType::StepStarted, unnamed, at(4), EmptyDetails{});
+  // A record of another store is stored as given.
+  OperationStore other;
+  OpRecord& foreign = other.create(step_op("x1", "elsewhere", std::nullopt));
+  history.append(EventType::StepStarted, foreign, at(5), EmptyDetails{});
+  // What later changes to an operation make of its status and details does not reach events.
+  rec.op.status = OperationStatus::Succeeded;
+
+  ASSERT_EQ(history.size(), 4u);
+  const std::vector<Event> expected = {
+      make_op_event(EventType::StepStarted, rec.op, at(2), EmptyDetails{}),
+      make_op_event(EventType::StepSucceeded, rec.op, at(3), succeeded),
+      make_op_event(EventType::StepStarted, unnamed.op, at(4), EmptyDetails{}),
+      make_op_event(EventType::StepStarted, foreign.op, at(5), EmptyDetails{})};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    Event want = expected[i];
+    want.event_id = static_cast<std::int64_t>(i) + 1;
+    EXPECT_EQ(history.at(i), want) << "event " << i + 1;
+  }
+  EXPECT_EQ(history.at(2).name, std::nullopt);
+  EXPECT_EQ(history.at(2).parent_id, std::optional<std::string>(""));
+}
+
 TEST(HistoryStorage, PagesReadTheCompactEvents) {
   History history;
   for (int i = 0; i < 5; ++i) {

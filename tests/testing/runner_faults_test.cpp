@@ -226,3 +226,36 @@ TEST(StepRunsTest, RetriedStepCountsEveryAttemptAndReplayCountsNothing) {
 
 }  // namespace
 }  // namespace durable::testing
+
+namespace durable::testing {
+namespace {
+
+// The runner records step body runs compactly; what a test reads back is every step's own id,
+// in first-run order, with its name and run count, for nested steps (ids of ids) too.
+TEST(RunnerObservations, StepRunsNameTheStepsOwnIdsInFirstRunOrder) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) {
+    int sum = ctx.step([](StepContext&) { return 1; }, "first");
+    sum += ctx.run_in_child_context(
+        [](DurableContext& child) { return child.step([](StepContext&) { return 2; }, "inner"); },
+        "ctx");
+    sum += ctx.step([](StepContext&) { return 3; });
+    return sum;
+  });
+  const auto result = runner.run();
+  ASSERT_THAT(result, Succeeded()) << result;
+  const auto& seen = result.observations();
+  ASSERT_EQ(seen.step_names.size(), 3u);
+  EXPECT_EQ(seen.step_names[0].first, result.get_step("first").id());
+  EXPECT_EQ(seen.step_names[0].second, "first");
+  EXPECT_EQ(seen.step_names[1].first, result.get_step("inner").id());
+  EXPECT_EQ(seen.step_names[1].second, "inner");
+  EXPECT_EQ(seen.step_names[2].second, "");
+  for (const auto& [id, name] : seen.step_names) {
+    EXPECT_EQ(seen.step_runs.at(id), 1u) << name;
+    EXPECT_EQ(StepOperation(result.operation_by_id(id)).body_runs(), 1u) << name;
+  }
+  EXPECT_EQ(seen.step_runs.size(), 3u);
+}
+
+}  // namespace
+}  // namespace durable::testing

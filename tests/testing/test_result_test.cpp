@@ -69,6 +69,30 @@ TEST(TestResultTest, SharedObservationsAreReturnedInsteadOfTheSnapshots) {
   EXPECT_EQ(k.observations().step_runs.at("kept"), 1u);
 }
 
+TEST(TestResultTest, DeferredObservationsAreMadeOnceOnFirstRead) {
+  int made = 0;
+  TestResult::Snapshot snap;
+  snap.operations.push_back(
+      make_op("s1", OperationType::Step, "fetch", OperationStatus::Succeeded));
+  const TestResult r(std::move(snap), TestResult::DeferredObservations{[&made] {
+                       ++made;
+                       auto o = std::make_shared<OperationObservations>();
+                       o->step_runs["s1"] = 3;
+                       o->step_names.emplace_back("s1", "fetch");
+                       return std::shared_ptr<const OperationObservations>(o);
+                     }},
+                     nullptr);
+  EXPECT_EQ(made, 0);  // not made for a result whose observations nobody reads
+  EXPECT_EQ(r.operation_count(), 1u);
+  EXPECT_EQ(made, 0);
+  EXPECT_EQ(r.step_runs("fetch"), 3u);
+  EXPECT_EQ(r.get_step("fetch").body_runs(), 3u);
+  EXPECT_EQ(&r.observations(), &r.observations());
+  const TestResult copy = r;
+  EXPECT_EQ(copy.observations().step_runs.at("s1"), 3u);
+  EXPECT_EQ(made, 1);
+}
+
 TEST(TestResultTest, StatusAndResult) {
   const auto r = sample();
   EXPECT_EQ(r.status(), ExecutionStatus::Succeeded);

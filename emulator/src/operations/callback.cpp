@@ -38,8 +38,7 @@ class CallbackProcessor final : public OperationProcessor {
                                    ctx.now + std::chrono::seconds(rec.heartbeat_seconds));
       }
     }
-    ctx.exec.history.append(
-        make_op_event(EventType::CallbackStarted, rec.op, ctx.now, std::move(details)));
+    ctx.exec.history.append(EventType::CallbackStarted, rec, ctx.now, std::move(details));
   }
 };
 
@@ -65,8 +64,8 @@ bool fire_callback_timeout(ExecutionRecord& exec, Scheduler& scheduler, const st
   scheduler.timers().cancel(exec, heartbeat ? TimerKind::kCallbackTimeout
                                             : TimerKind::kCallbackHeartbeat,
                             op_id);
-  exec.history.append(make_op_event(EventType::CallbackTimedOut, rec->op, now,
-                                    ErrorDetails{EventError{error, {}}}));
+  exec.history.append(EventType::CallbackTimedOut, *rec, now,
+                                    ErrorDetails{EventError{error, {}}});
   return true;
 }
 
@@ -89,10 +88,10 @@ void complete_callback(ExecutionRecord& exec, Scheduler& scheduler, OpRecord& re
   exec.ops.touch(rec);
   scheduler.timers().cancel(exec, TimerKind::kCallbackTimeout, rec.op.id);
   scheduler.timers().cancel(exec, TimerKind::kCallbackHeartbeat, rec.op.id);
-  exec.history.append(make_op_event(status == OperationStatus::Succeeded
+  exec.history.append(status == OperationStatus::Succeeded
                                         ? EventType::CallbackSucceeded
                                         : EventType::CallbackFailed,
-                                    rec.op, now, std::move(details)));
+                                    rec, now, std::move(details));
   exec.note_updated(rec.op.id);
   scheduler.request_invocation(exec);
 }

@@ -49,8 +49,7 @@ class ChainedInvokeProcessor final : public OperationProcessor {
       details.tenant_id = u.chained_invoke_options->tenant_id;
       details.input = EventInput{u.payload, {}};
       if (ctx.targets != nullptr) ctx.targets->start(ctx.exec, rec, details, ctx.now);
-      ctx.exec.history.append(
-          make_op_event(EventType::ChainedInvokeStarted, rec.op, ctx.now, std::move(details)));
+      ctx.exec.history.append(EventType::ChainedInvokeStarted, rec, ctx.now, std::move(details));
       return;
     }
     OpRecord& rec = *ctx.exec.ops.find(u.id);
@@ -60,8 +59,7 @@ class ChainedInvokeProcessor final : public OperationProcessor {
     ctx.exec.ops.touch(rec);
     ErrorDetails details;
     if (u.error) details.error = EventError{u.error, {}};
-    ctx.exec.history.append(
-        make_op_event(EventType::ChainedInvokeStopped, rec.op, ctx.now, std::move(details)));
+    ctx.exec.history.append(EventType::ChainedInvokeStopped, rec, ctx.now, std::move(details));
     if (ctx.targets != nullptr) ctx.targets->cancel(ctx.exec, rec, ctx.now);
   }
 };
@@ -97,7 +95,7 @@ bool complete_chained_invoke(ExecutionRecord& exec, Scheduler& scheduler, const 
     details = ErrorDetails{EventError{std::move(e), {}}};
   }
   exec.ops.touch(*rec);
-  exec.history.append(make_op_event(event_for(status), rec->op, now, std::move(details)));
+  exec.history.append(event_for(status), *rec, now, std::move(details));
   exec.note_updated(op_id);
   scheduler.request_invocation(exec);
   return true;

@@ -36,8 +36,7 @@ class ContextProcessor final : public OperationProcessor {
       OpRecord& rec = create_operation(ctx.exec, u, ctx.now);
       rec.op.context_details = ContextDetails{};
       rec.op.context_details->replay_children = replay_children.value_or(false);
-      ctx.exec.history.append(
-          make_op_event(EventType::ContextStarted, rec.op, ctx.now, EmptyDetails{}));
+      ctx.exec.history.append(EventType::ContextStarted, rec, ctx.now, EmptyDetails{});
       return;
     }
     OpRecord* rec = ctx.exec.ops.find(u.id);
@@ -55,14 +54,13 @@ class ContextProcessor final : public OperationProcessor {
     if (u.action == OperationAction::Succeed) {
       op.status = OperationStatus::Succeeded;
       details.result = u.payload;
-      ctx.exec.history.append(make_op_event(EventType::ContextSucceeded, op, ctx.now,
-                                            ResultDetails{EventResult{u.payload, {}}}));
+      ctx.exec.history.append(EventType::ContextSucceeded, *rec, ctx.now,
+                                            ResultDetails{EventResult{u.payload, {}}});
     } else {
       op.status = OperationStatus::Failed;
       details.error = u.error;
-      ctx.exec.history.append(
-          make_op_event(EventType::ContextFailed, op, ctx.now,
-                        ErrorDetails{EventError{u.error.value_or(ErrorObject{}), {}}}));
+      ctx.exec.history.append(EventType::ContextFailed, *rec, ctx.now,
+                        ErrorDetails{EventError{u.error.value_or(ErrorObject{}), {}}});
     }
   }
 };

@@ -56,7 +56,7 @@ class StepProcessor final : public OperationProcessor {
       case OperationAction::Start:
         op.status = OperationStatus::Started;
         details.next_attempt_timestamp.reset();
-        ctx.exec.history.append(make_op_event(EventType::StepStarted, op, ctx.now, EmptyDetails{}));
+        ctx.exec.history.append(EventType::StepStarted, *rec, ctx.now, EmptyDetails{});
         return;
       case OperationAction::Retry: {
         std::int64_t delay = u.step_options->next_attempt_delay_seconds.value_or(0);
@@ -70,12 +70,12 @@ class StepProcessor final : public OperationProcessor {
         ctx.scheduler.timers().arm(ctx.exec, TimerKind::kStepRetry, op.id, next);
         RetryDetails retry{details.attempt, delay};
         if (u.error) {
-          ctx.exec.history.append(make_op_event(EventType::StepFailed, op, ctx.now,
-                                                StepFailedDetails{EventError{u.error, {}}, retry}));
+          ctx.exec.history.append(EventType::StepFailed, *rec, ctx.now,
+                                                StepFailedDetails{EventError{u.error, {}}, retry});
         } else {
-          ctx.exec.history.append(make_op_event(
-              EventType::StepSucceeded, op, ctx.now,
-              StepSucceededDetails{EventResult{u.payload, {}}, retry}));
+          ctx.exec.history.append(
+              EventType::StepSucceeded, *rec, ctx.now,
+              StepSucceededDetails{EventResult{u.payload, {}}, retry});
         }
         return;
       }
@@ -91,13 +91,13 @@ class StepProcessor final : public OperationProcessor {
         ctx.scheduler.timers().cancel(ctx.exec, TimerKind::kStepRetry, op.id);
         RetryDetails retry{details.attempt, std::nullopt};
         if (ok) {
-          ctx.exec.history.append(make_op_event(
-              EventType::StepSucceeded, op, ctx.now,
-              StepSucceededDetails{EventResult{u.payload, {}}, retry}));
+          ctx.exec.history.append(
+              EventType::StepSucceeded, *rec, ctx.now,
+              StepSucceededDetails{EventResult{u.payload, {}}, retry});
         } else {
-          ctx.exec.history.append(make_op_event(
-              EventType::StepFailed, op, ctx.now,
-              StepFailedDetails{EventError{u.error.value_or(ErrorObject{}), {}}, retry}));
+          ctx.exec.history.append(
+              EventType::StepFailed, *rec, ctx.now,
+              StepFailedDetails{EventError{u.error.value_or(ErrorObject{}), {}}, retry});
         }
         return;
       }

@@ -36,8 +36,8 @@ class WaitProcessor final : public OperationProcessor {
       rec.wait_seconds = seconds;
       rec.op.wait_details = WaitDetails{end};
       ctx.scheduler.timers().arm(ctx.exec, TimerKind::kWaitEnd, rec.op.id, end);
-      ctx.exec.history.append(make_op_event(EventType::WaitStarted, rec.op, ctx.now,
-                                            WaitStartedDetails{seconds, end}));
+      ctx.exec.history.append(EventType::WaitStarted, rec, ctx.now,
+                                            WaitStartedDetails{seconds, end});
       return;
     }
     OpRecord& rec = *ctx.exec.ops.find(u.id);
@@ -47,7 +47,7 @@ class WaitProcessor final : public OperationProcessor {
     ctx.scheduler.timers().cancel(ctx.exec, TimerKind::kWaitEnd, rec.op.id);
     ErrorDetails details;
     if (u.error) details.error = EventError{u.error, {}};
-    ctx.exec.history.append(make_op_event(EventType::WaitCancelled, rec.op, ctx.now, details));
+    ctx.exec.history.append(EventType::WaitCancelled, rec, ctx.now, details);
   }
 };
 
@@ -65,8 +65,8 @@ bool fire_wait_end(ExecutionRecord& exec, const std::string& op_id, Timestamp no
   rec->op.status = OperationStatus::Succeeded;
   rec->op.end_timestamp = now;
   exec.ops.touch(*rec);
-  exec.history.append(make_op_event(EventType::WaitSucceeded, rec->op, now,
-                                    WaitSucceededDetails{rec->wait_seconds}));
+  exec.history.append(EventType::WaitSucceeded, *rec, now,
+                                    WaitSucceededDetails{rec->wait_seconds});
   return true;
 }
 

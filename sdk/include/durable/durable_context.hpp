@@ -336,14 +336,24 @@ class DurableContext {
   // Leaves replay mode once the next position of this context has nothing checkpointed, so code
   // after the last replayed operation logs.
   void advance_replay();
+  // Moves this context to its next position and returns that operation's id. The id is computed
+  // once per position: advance_replay() looks it up ahead, and the operation there reuses it.
+  std::string next_operation_id();
   // Records a fatal SerDes failure on the execution and throws SerDesError.
   [[noreturn]] void fail_deserialization(const std::string& operation_id, const char* what);
 
   template <class T>
   T deserialize_result(const SerDes<T>& serdes, const detail::RawResult& raw) {
+    const std::string_view data =
+        raw.payload ? std::string_view(*raw.payload) : std::string_view();
     try {
-      return serdes.deserialize(raw.payload ? std::string_view(*raw.payload) : std::string_view(),
-                                SerDesContext{raw.operation_id, execution_arn()});
+      // The default SerDes reads no context: none is built for it (a step's hot path).
+      if constexpr (detail::JsonConvertible<T>) {
+        if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
+          return JsonSerDes<T>::decode(data);
+        }
+      }
+      return serdes.deserialize(data, SerDesContext{raw.operation_id, execution_arn()});
     } catch (const std::exception& e) {
       fail_deserialization(raw.operation_id, e.what());
     }
@@ -353,6 +363,7 @@ class DurableContext {
   std::optional<std::string> context_id_;    // prefix of child ids and ParentId of child ops
   std::optional<std::string> context_name_;
   std::uint64_t counter_ = 0;
+  std::string next_id_;  // id of position counter_ + 1 once advance_replay computed it, else ""
   bool replaying_ = false;
   bool pinned_replay_ = false;  // re-running a ReplayChildren body: replaying throughout
   Logger logger_;
@@ -378,8 +389,7 @@ T DurableContext::step(F&& fn, OperationName name, std::type_identity_t<StepConf
         std::move(name), std::move(config.retry_strategy), config.step_semantics,
         [&](StepContext& sc) -> std::optional<std::string> {
           T value = std::invoke(fn, sc);
-          return detail::serialize_value<T>(*serdes, value,
-                                            SerDesContext{sc.operation_id(), execution_arn()});
+          return detail::serialize_value<T>(*serdes, value, sc.operation_id(), execution_arn());
         });
     return deserialize_result<T>(*serdes, raw);
   }

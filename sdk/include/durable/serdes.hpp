@@ -42,21 +42,57 @@ class SerDes<void> {
 // The default: JSON text via to_json/from_json. An absent or empty payload decodes as JSON null.
 // The text conversion itself is out of line (detail::dump_json/parse_json), and the common value
 // types below are instantiated once in the library, which keeps users' compiles short.
+namespace detail {
+// Integer types whose JSON text JsonSerDes writes and reads without building a document.
+template <class T>
+inline constexpr bool kPlainJsonInteger =
+    std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
+    !std::is_same_v<T, signed char> && !std::is_same_v<T, unsigned char> &&
+    !std::is_same_v<T, wchar_t> && !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> &&
+    !std::is_same_v<T, char32_t> && sizeof(T) <= sizeof(std::int64_t);
+}  // namespace detail
+
 template <class T>
 class JsonSerDes final : public SerDes<T> {
  public:
   std::string serialize(const T& value, const SerDesContext&) const override {
+    return encode(value);
+  }
+  T deserialize(std::string_view data, const SerDesContext&) const override {
+    return decode(data);
+  }
+
+  // serialize/deserialize without a context, which JSON does not read. Integers, bool and
+  // std::string take a direct path whose text and values are exactly nlohmann's (dump, and
+  // parse + get<T>); anything that path does not recognise goes through nlohmann.
+  static std::string encode(const T& value) {
     if constexpr (std::is_same_v<T, Json>) {
       return detail::dump_json(value);
+    } else if constexpr (detail::kPlainJsonInteger<T> && std::is_signed_v<T>) {
+      return detail::json_integer_text(static_cast<std::int64_t>(value));
+    } else if constexpr (detail::kPlainJsonInteger<T>) {
+      return detail::json_unsigned_text(static_cast<std::uint64_t>(value));
+    } else if constexpr (std::is_same_v<T, bool>) {
+      return value ? "true" : "false";
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      return detail::json_string_text(value);
     } else {
       return detail::dump_json(Json(value));
     }
   }
-  T deserialize(std::string_view data, const SerDesContext&) const override {
+  static T decode(std::string_view data) {
     if (data.empty()) return Json(nullptr).template get<T>();
     if constexpr (std::is_same_v<T, Json>) {
       return detail::parse_json(data);
     } else {
+      if constexpr (detail::kPlainJsonInteger<T>) {
+        if (const auto v = detail::json_integer_value(data)) return static_cast<T>(*v);
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (data == "true") return true;
+        if (data == "false") return false;
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        if (auto text = detail::json_plain_string_value(data)) return std::move(*text);
+      }
       return detail::parse_json(data).template get<T>();
     }
   }

@@ -109,13 +109,33 @@ concept JsonConvertible = requires(const T& value, const Json& json) {
   json.template get<T>();
 };
 
+// As above for a value of the operation `operation_id` of execution `arn`; the SerDesContext is
+// built only for a SerDes that may read it (the default JsonSerDes does not).
+template <class T>
+std::string serialize_value(const SerDes<T>& serdes, const T& value,
+                            const std::string& operation_id, const std::string& arn) {
+  if constexpr (JsonConvertible<T>) {
+    if (dynamic_cast<const JsonSerDes<T>*>(&serdes) != nullptr) {
+      try {
+        return JsonSerDes<T>::encode(value);
+      } catch (const std::exception& e) {
+        throw SerDesError("cannot serialize the result of operation " + operation_id + ": " +
+                          e.what());
+      }
+    }
+  }
+  return serialize_value(serdes, value, SerDesContext{operation_id, arn});
+}
+
 // `serdes` if set, else JsonSerDes<T>. A type without JSON conversion compiles as long as every
 // use configures a SerDes; one that does not gets a ValidationError (nothing is checkpointed).
 template <class T>
 std::shared_ptr<SerDes<T>> serdes_or_default(std::shared_ptr<SerDes<T>> serdes) {
   if (serdes) return serdes;
   if constexpr (JsonConvertible<T>) {
-    return std::make_shared<JsonSerDes<T>>();
+    // JsonSerDes has no state: one instance per type serves every operation and thread.
+    static const std::shared_ptr<SerDes<T>> shared_default = std::make_shared<JsonSerDes<T>>();
+    return shared_default;
   } else {
     throw ValidationError(
         "no SerDes configured for a value type that has no to_json/from_json: configure one");

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -28,6 +30,17 @@ namespace detail {
 // uses the SDK does not instantiate nlohmann's serializer and parser again. Any thread.
 std::string dump_json(const Json& value);
 Json parse_json(std::string_view text);
+// Exactly dump_json(Json(v)) for an integer, bool-free, without building a document.
+std::string json_integer_text(std::int64_t v);
+std::string json_unsigned_text(std::uint64_t v);
+// Exactly dump_json(Json(s)).
+std::string json_string_text(std::string_view s);
+// The value of `text` when it is a JSON integer literal alone (no sign but '-', no leading zero,
+// no exponent or fraction, no surrounding space) that fits in 64 signed bits; nullopt otherwise.
+std::optional<std::int64_t> json_integer_value(std::string_view text);
+// The value of `text` when it is a JSON string literal of printable ASCII without escapes;
+// nullopt otherwise (the caller then parses it in full).
+std::optional<std::string> json_plain_string_value(std::string_view text);
 }  // namespace detail
 
 // Epoch-based instant with millisecond precision. The service's API bodies carry epoch seconds

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -52,6 +53,14 @@ class TestResult {
   // a long execution observes one entry per step, and DurableRunner hands every result of an
   // execution the same immutable set.
   TestResult(Snapshot snapshot, std::shared_ptr<const OperationObservations> observed,
+             std::shared_ptr<emulator::Service> service);
+  // Observations made only when first read (observations(), step_runs(), the operations'
+  // accessors): `make` runs at most once, on the first thread that reads them. A long execution
+  // observes one entry per step, and most tests never read them.
+  struct DeferredObservations {
+    std::function<std::shared_ptr<const OperationObservations>()> make;
+  };
+  TestResult(Snapshot snapshot, DeferredObservations observations,
              std::shared_ptr<emulator::Service> service);
   // A result whose history is already known (a remote runner read it over the Lambda API):
   // history() returns `history`, and no emulator is kept.
