@@ -118,6 +118,19 @@ ResultText result_text_of(const T& arg) {
   }
 }
 
+// The bodies of the matchers below, compiled once in the library (matchers.cpp) so that a test
+// file instantiates only the thin MATCHER_P shells: nlohmann's diff and gmock's explanation
+// plumbing are not compiled again in every file. Each returns whether the argument matches and
+// writes the explanation to `listener` (which may not be interested).
+bool explain_json_eq(const Json& expected, const std::optional<Json>& actual,
+                     ::testing::MatchResultListener* listener);
+bool explain_result(const ResultText& text, const ::testing::Matcher<const Json&>& inner,
+                    ::testing::MatchResultListener* listener);
+bool explain_payload(const TestOperation& op, const ::testing::Matcher<const Json&>& inner,
+                     ::testing::MatchResultListener* listener);
+bool explain_invoke_of(const TestOperation& op, const std::string& function_name,
+                       ::testing::MatchResultListener* listener);
+
 }  // namespace detail
 
 // Matches a durable::Json, or JSON text (std::string, optional payload), equal as JSON to
@@ -126,16 +139,9 @@ ResultText result_text_of(const T& arg) {
 MATCHER_P(JsonEq, expected,
           std::string(negation ? "is not JSON equal to " : "is JSON equal to ") +
               ::durable::Json(expected).dump()) {
-  const ::durable::Json want(expected);
-  const auto actual = ::durable::testing::detail::as_json(arg);
-  if (!actual) {
-    *result_listener << "which is not JSON";
-    return false;
-  }
-  if (*actual == want) return true;
-  *result_listener << "which is " << actual->dump() << ", patch to expected: "
-                   << ::durable::Json::diff(*actual, want).dump();
-  return false;
+  return ::durable::testing::detail::explain_json_eq(::durable::Json(expected),
+                                                     ::durable::testing::detail::as_json(arg),
+                                                     result_listener);
 }
 
 // JsonEq with a braced JSON value: JsonEq({{"amount", 100.0}}).
@@ -176,25 +182,9 @@ MATCHER_P(HasType, expected,
 // a result (a WAIT, or one that did not succeed) or whose result is not JSON does not match, and
 // the message says why.
 MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  const auto text = ::durable::testing::detail::result_text_of(arg);
-  if (!text.payload) {
-    *result_listener << text.absent;
-    return false;
-  }
-  const auto value = ::durable::testing::detail::parse_json_text(*text.payload);
-  if (!value) {
-    *result_listener << "whose result is not JSON: " << *text.payload;
-    return false;
-  }
-  ::testing::StringMatchResultListener inner_listener;
-  const bool matched = ::testing::ExplainMatchResult(inner, *value, &inner_listener);
-  if (inner_listener.str().empty()) {
-    *result_listener << "whose result is "
-                     << value->dump(-1, ' ', false, ::durable::Json::error_handler_t::replace);
-  } else {
-    *result_listener << inner_listener.str();
-  }
-  return matched;
+  return ::durable::testing::detail::explain_result(
+      ::durable::testing::detail::result_text_of(arg),
+      ::testing::SafeMatcherCast<const ::durable::Json&>(inner), result_listener);
 }
 
 // Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
@@ -216,31 +206,15 @@ MATCHER(Failed, negation ? "did not fail" : "failed") {
 MATCHER_P(IsInvokeOf, function_name,
           std::string(negation ? "is not an invoke of " : "is an invoke of ") +
               std::string(function_name)) {
-  if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
-    return false;
-  }
-  const auto actual = ::durable::testing::InvokeOperation(arg).function_name();
-  if (actual == std::string(function_name)) return true;
-  *result_listener << "which invokes \"" << actual << "\"";
-  return false;
+  return ::durable::testing::detail::explain_invoke_of(arg, std::string(function_name),
+                                                       result_listener);
 }
 
 // Matches a CHAINED_INVOKE operation whose payload, decoded as JSON, matches `inner`.
 MATCHER_P(HasPayload, inner,
           "has a payload that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  if (arg.type() != ::durable::OperationType::ChainedInvoke) {
-    *result_listener << "which is " << ::durable::testing::detail::kind_phrase(arg.type());
-    return false;
-  }
-  const auto payload = ::durable::testing::InvokeOperation(arg).payload();
-  const auto value = ::durable::testing::detail::as_json(payload);
-  if (!value) {
-    *result_listener << (payload ? "whose payload is not JSON: " + *payload
-                                 : std::string("which has no payload"));
-    return false;
-  }
-  return ::testing::ExplainMatchResult(inner, *value, result_listener);
+  return ::durable::testing::detail::explain_payload(
+      arg, ::testing::SafeMatcherCast<const ::durable::Json&>(inner), result_listener);
 }
 
 // Matches anything carrying an error (operation, TestResult, ErrorObject, optional ErrorObject)
