@@ -1,6 +1,7 @@
 #include "durable/emulator/service.hpp"
 
 #include <algorithm>
+#include <ostream>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -966,6 +967,11 @@ Service::ExecutionList Service::list_all_executions(const std::optional<std::str
   }
   tx.commit();
   return list;
+}
+
+void PrintTo(const Service::ExecutionList& list, std::ostream* os) {
+  const Json j = {{"DurableExecutions", list.executions}, {"Truncated", list.truncated}};
+  *os << "ExecutionList" << j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 StopDurableExecutionResponse Service::stop(const StopDurableExecutionRequest& request) {

@@ -179,6 +179,16 @@ TEST_F(ConsoleRoutesTest, ExecutionsOfEveryQualifierAreListed) {
   EXPECT_EQ(names, (std::set<std::string>{"latest", "by-alias"})) << alpha;
 }
 
+TEST_F(ConsoleRoutesTest, TheServicesExecutionListPrintsReadably) {
+  run("alpha", "shown");
+  const auto list = service_.list_all_executions(std::nullopt, {}, 10);
+  const std::string printed = ::testing::PrintToString(list);
+  EXPECT_EQ(printed.rfind(R"(ExecutionList{"DurableExecutions":[{"DurableExecutionArn":)", 0), 0u)
+      << printed;
+  EXPECT_NE(printed.find(R"("DurableExecutionName":"shown")"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(R"("Truncated":false})"), std::string::npos) << printed;
+}
+
 TEST_F(ConsoleRoutesTest, BadQueryParametersAreRefusedNamingThem) {
   HttpTestServer::expect_error(client().Get("/console/api/executions?MaxItems=0"), 400,
                                "InvalidParameterValueException", "MaxItems must be an integer between 1 and 1000, got '0'");

@@ -154,6 +154,9 @@ class Service {
   struct ExecutionList {
     std::vector<ExecutionSummary> executions;
     bool truncated = false;
+    // GoogleTest's printer: ExecutionList{"DurableExecutions":[...],"Truncated":false}, each
+    // summary in its wire JSON.
+    friend void PrintTo(const ExecutionList& list, std::ostream* os);
   };
   ExecutionList list_all_executions(const std::optional<std::string>& function_name,
                                     const std::vector<ExecutionStatus>& statuses,
