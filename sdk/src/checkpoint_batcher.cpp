@@ -40,6 +40,12 @@ void CheckpointBatcher::push(OperationUpdate update) {
 
 std::vector<OperationUpdate> CheckpointBatcher::take_batch() {
   std::vector<OperationUpdate> batch;
+  take_batch(batch);
+  return batch;
+}
+
+void CheckpointBatcher::take_batch(std::vector<OperationUpdate>& batch) {
+  batch.clear();
   // Fast path: the first max_updates entries fit even by their upper bounds.
   std::size_t count = 0;
   std::size_t bound = 0;
@@ -53,7 +59,7 @@ std::vector<OperationUpdate> CheckpointBatcher::take_batch() {
       batch.push_back(std::move(queue_.front().update));
       queue_.pop_front();
     }
-    return batch;
+    return;
   }
   std::size_t bytes = 0;
   while (!queue_.empty() && batch.size() < limits_.max_updates) {
@@ -64,7 +70,6 @@ std::vector<OperationUpdate> CheckpointBatcher::take_batch() {
     batch.push_back(std::move(next.update));
     queue_.pop_front();
   }
-  return batch;
 }
 
 }  // namespace durable::detail

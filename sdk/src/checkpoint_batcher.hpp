@@ -30,6 +30,10 @@ class CheckpointBatcher {
 
   // Removes and returns the next request's updates, in FIFO order; empty when nothing is queued.
   std::vector<OperationUpdate> take_batch();
+  // The same into `out` (cleared first), whose capacity is kept: a caller that sends request
+  // after request reuses one buffer. Updates are ~0.5 KB each, so a fresh buffer of a few of them
+  // is a large malloc request, and glibc consolidates its fast bins on every such request.
+  void take_batch(std::vector<OperationUpdate>& out);
 
   // Drops everything queued (after a failed checkpoint the invocation ends anyway).
   void clear() { queue_.clear(); }

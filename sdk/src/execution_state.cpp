@@ -344,7 +344,7 @@ void ExecutionState::flush() {
       request.durable_execution_arn = execution_arn_;
     }
     request.checkpoint_token = checkpoint_token_;
-    request.updates = batcher_.take_batch();
+    batcher_.take_batch(request.updates);  // keeps the buffer of the last request
     const std::size_t sent = request.updates.size();
     CheckpointDurableExecutionResponse response;
     {

@@ -66,6 +66,22 @@ TEST(CheckpointBatcher, KeepsFifoOrder) {
   EXPECT_EQ(ids, (std::vector<std::string>{"op-0", "op-1", "op-2", "op-3", "op-4"}));
 }
 
+TEST(CheckpointBatcher, TakingIntoABufferReplacesItsContentAndKeepsItsCapacity) {
+  CheckpointBatcher b(BatchLimits{2, 1 << 20});
+  for (std::size_t i = 0; i < 3; ++i) b.push(update(i));
+  std::vector<OperationUpdate> out;
+  b.take_batch(out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].id, "op-0");
+  const OperationUpdate* buffer = out.data();
+  b.take_batch(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, "op-2");
+  EXPECT_EQ(out.data(), buffer);  // the same allocation serves the next request
+  b.take_batch(out);
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(CheckpointBatcher, UpperBoundIsNeverBelowTheExactSize) {
   std::vector<OperationUpdate> samples;
   samples.push_back(update(0));
