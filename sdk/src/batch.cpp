@@ -38,14 +38,15 @@
 namespace durable {
 namespace {
 
-enum class Outcome { Running, Succeeded, Failed, Suspended, Stopped, Fatal };
+enum class Outcome : unsigned char { Running, Succeeded, Failed, Suspended, Stopped, Fatal };
 
+// An item's outcome, kept small (about 64 bytes) since a batch has one per item: the rare error
+// lives on the heap. Items start in index order, so "started" is `index < started_count`, and
+// one stop source serves the whole batch (stop_running stops every running item at once).
 struct Slot {
-  std::stop_source stop;
-  bool started = false;
   Outcome outcome = Outcome::Running;
   std::optional<std::string> payload;
-  std::optional<ErrorObject> error;
+  std::unique_ptr<ErrorObject> error;
   std::exception_ptr fatal;
 };
 
@@ -304,7 +305,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   std::vector<Slot> slots(n);
   std::size_t started_count = worker_cap;  // items [0, started_count) have started
   std::size_t next = 0;                    // the first started item no worker has taken
-  for (std::size_t i = 0; i < started_count; ++i) slots[i].started = true;
+  // Stops the items still running once the batch is decided or fails (they see it through their
+  // branch scope); no item starts after that.
+  std::stop_source batch_stop;
   std::size_t succeeded = 0;
   std::size_t failed = 0;
   std::optional<CompletionReason> decided;
@@ -336,17 +339,13 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
           ? detail::current_branch()
           : nullptr;
 
-  auto stop_running = [&] {
-    for (auto& slot : slots) {
-      if (slot.started && slot.outcome == Outcome::Running) slot.stop.request_stop();
-    }
-  };
+  auto stop_running = [&] { batch_stop.request_stop(); };
   // Runs item i on the calling worker, which holds the SDK lock; returns with it held.
   auto run_item = [&](std::size_t i) {
     Slot& slot = slots[i];
     // The calling thread may already run a branch (a nested batch): its scope comes back after.
     detail::BranchScope* const previous_scope = detail::current_branch();
-    detail::BranchScope scope{state_.get(), slot.stop.get_token(), false, enclosing_scope};
+    detail::BranchScope scope{state_.get(), batch_stop.get_token(), false, enclosing_scope};
     if (flat) {
       scope.virtual_id = site_of(i).id;
       scope.virtual_parent = context_id_;
@@ -356,7 +355,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       slot.payload = run_branch(i);
       slot.outcome = Outcome::Succeeded;
     } catch (const ChildContextError& e) {
-      slot.error = e.error_object();
+      slot.error = std::make_unique<ErrorObject>(e.error_object());
       slot.outcome = Outcome::Failed;
     } catch (const SuspendExecution&) {
       slot.outcome = state_->termination() == detail::Termination::None ? Outcome::Suspended
@@ -393,7 +392,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
       stop_running();
     } else if (started_count < n) {
       // This item's place in flight goes to the next one.
-      slots[started_count++].started = true;
+      ++started_count;
     }
   };
 
@@ -552,19 +551,20 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   } else {
     batch.reason = CompletionReason::MinSuccessfulReached;
   }
-  for (std::size_t i = 0; i < n; ++i) {
+  batch.items.reserve(started_count);
+  for (std::size_t i = 0; i < started_count; ++i) {
     Slot& slot = slots[i];
-    if (!slot.started) continue;
-    detail::RawBatchItem item{i, BatchItemStatus::Started, std::nullopt, std::nullopt,
-                              site_of(i).id};
+    site_of(i);  // the ids are not needed after this: each moves into its item
+    batch.items.push_back(detail::RawBatchItem{i, BatchItemStatus::Started, std::nullopt,
+                                               std::nullopt, std::move(ids[i])});
+    detail::RawBatchItem& item = batch.items.back();
     if (slot.outcome == Outcome::Succeeded) {
       item.status = BatchItemStatus::Succeeded;
       item.payload = std::move(slot.payload);
     } else if (slot.outcome == Outcome::Failed) {
       item.status = BatchItemStatus::Failed;
-      item.error = std::move(slot.error);
+      item.error = std::move(*slot.error);
     }
-    batch.items.push_back(std::move(item));
   }
   return batch;
 }
