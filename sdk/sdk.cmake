@@ -15,6 +15,7 @@ set(_durable_sdk_srcs
   src/wait_for_condition.cpp
   src/batch_result.cpp
   src/worker_pool.cpp
+  src/thread_schedule.cpp
   src/batch.cpp
   src/invocation.cpp
   src/plugin.cpp

@@ -33,6 +33,7 @@
 #include "execution_state.hpp"
 #include "operation_support.hpp"
 #include "plugin_dispatcher.hpp"
+#include "thread_schedule.hpp"
 #include "worker_pool.hpp"
 
 namespace durable {
@@ -324,6 +325,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   std::atomic<bool> work_waiting{worker_cap > 0};
   std::atomic<bool> work_possible{worker_cap > 1};
   std::atomic<std::int64_t> last_take_ns{steady_now_ns()};
+  // The kernel id of the thread that took the latest item: the one the monitor asks the
+  // scheduler about before it adds a worker.
+  std::atomic<long> last_taker_thread{detail::current_thread_id()};
   auto update_work_waiting = [&] {
     work_waiting = !decided && !fatal && next < started_count;
     if (work_possible && (decided || fatal || next == n)) {
@@ -411,6 +415,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         const std::size_t i = next++;
         last_take_ns = steady_now_ns();
         last_taker = id;
+        last_taker_thread = detail::current_thread_id();
         update_work_waiting();
         run_item(i);
         update_work_waiting();
@@ -477,29 +482,82 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // The monitor adds workers while started items wait and nobody takes them. It leaves once no
   // item can wait any more (all taken, or the batch decided), or the caller is done with its
   // items and no worker is left; the workers still running finish on their own.
+  //
+  // Before adding a worker it asks the scheduler about the thread that took the latest item
+  // (thread_schedule.hpp): when that thread spent at least half of the time since the previous
+  // poll runnable but waiting for a CPU, the stall is the machine's load, not a blocked worker,
+  // and another thread would only compete for the same CPUs; the monitor looks again at the
+  // next poll, and adds the worker anyway once it held it back for preempted_hold_limit(). A blocked
+  // thread (a slow request or body) and a computing one (overlap on another CPU) still get their
+  // worker, one poll (kFirstPoll) after the first sign of a stall at most.
   auto monitor = [&] {
     std::unique_lock<std::mutex> guard(monitor_mutex);
     auto poll = kFirstPoll;
     auto next_spawn_attempt = std::chrono::steady_clock::now();
+    struct Reading {
+      long thread = 0;
+      std::int64_t at_ns = 0;
+      detail::ScheduleTimes times;
+    };
+    std::optional<Reading> previous;
+    // When the monitor first held a worker back in this stall (steady ns), or -1.
+    std::int64_t held_back_since = -1;
+    const std::int64_t hold_limit_ns = detail::preempted_hold_limit().count();
+    enum class Verdict { Add, FirstReading, OnlyPreempted };
+    // Reads the latest taker's times and compares them with the previous reading of the same
+    // thread (taken during this stall).
+    auto judge = [&](std::int64_t now_ns) {
+      const long thread = last_taker_thread;
+      const std::optional<detail::ScheduleTimes> times = detail::schedule_times(thread);
+      if (!times) {
+        previous.reset();
+        return Verdict::Add;  // the scheduler cannot tell: add the worker, as without this check
+      }
+      const Reading current{thread, now_ns, *times};
+      const bool comparable = previous && previous->thread == thread && previous->at_ns < now_ns;
+      const Reading before = comparable ? *previous : current;
+      previous = current;
+      if (!comparable) return Verdict::FirstReading;
+      if (!detail::mostly_waited_for_cpu(before.times, current.times, now_ns - before.at_ns)) {
+        return Verdict::Add;
+      }
+      if (held_back_since < 0) held_back_since = now_ns;
+      return now_ns - held_back_since >= hold_limit_ns
+                 ? Verdict::Add
+                 : Verdict::OnlyPreempted;
+    };
     for (;;) {
       if (!work_possible || (caller_done && live_workers == 0)) break;
       if (live_workers >= extra_cap) {
         monitor_wake.wait(guard);  // no room for another worker until one leaves
+        previous.reset();
         continue;
       }
       if (monitor_wake.wait_for(guard, poll) == std::cv_status::no_timeout) continue;
       const auto now = std::chrono::steady_clock::now();
-      const std::int64_t waited = steady_now_ns() - last_take_ns;
+      const std::int64_t now_ns = steady_now_ns();
+      const std::int64_t waited = now_ns - last_take_ns;
       const bool stalled =
           work_waiting && (waited >= std::chrono::nanoseconds(kSpawnAfterBusy).count() ||
                            (waited >= std::chrono::nanoseconds(kSpawnAfter).count() &&
                             state_->active_members() == 0));
-      if (stalled && starting_workers == 0 && now >= next_spawn_attempt) {
+      if (!stalled) {
+        previous.reset();  // readings compare only within one stall
+        held_back_since = -1;
+      }
+      const Verdict verdict =
+          stalled && starting_workers == 0 && now >= next_spawn_attempt ? judge(now_ns)
+                                                                          : Verdict::OnlyPreempted;
+      if (stalled && verdict == Verdict::Add) {
         guard.unlock();
         // Fewer workers than asked for only means less overlap for now; try again later.
         if (!spawn()) next_spawn_attempt = now + kSpawnRetry;
         guard.lock();
+        previous.reset();
+        held_back_since = -1;
         poll = kFirstPoll;
+      } else if (stalled && verdict == Verdict::FirstReading) {
+        poll = kFirstPoll;  // the comparison needs a second reading soon
       } else {
         poll = std::min(poll * 2, kLastPoll);
       }

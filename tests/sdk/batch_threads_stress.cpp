@@ -18,6 +18,7 @@
 #include "durable/durable.hpp"
 #include "fake_checkpoint_client.hpp"
 #include "stress_support.hpp"
+#include "thread_schedule.hpp"
 #include "worker_pool.hpp"
 
 namespace durable {
@@ -367,6 +368,147 @@ TEST(BatchThreads, ABatchThatCannotUseWorkersRunsNoPoolTask) {
   };
   EXPECT_EQ(run_ok(client, handler), Json::array({50, {1}}));
   EXPECT_EQ(WorkerPool::process().tasks_run(), before);
+}
+
+// --- the monitor asks the scheduler before it adds a worker
+
+// Replaces the scheduler readings for one test and restores the real ones after.
+// `hold`: how long the monitor may hold a worker back (zero: the SDK's own limit).
+class ScheduleReader {
+ public:
+  explicit ScheduleReader(detail::ScheduleTimesReader reader,
+                          std::chrono::nanoseconds hold = std::chrono::nanoseconds(0)) {
+    detail::set_schedule_times_reader_for_testing(reader);
+    detail::set_preempted_hold_limit_for_testing(hold);
+  }
+  ~ScheduleReader() {
+    detail::set_schedule_times_reader_for_testing(nullptr);
+    detail::set_preempted_hold_limit_for_testing(std::chrono::nanoseconds(0));
+  }
+  ScheduleReader(const ScheduleReader&) = delete;
+  ScheduleReader& operator=(const ScheduleReader&) = delete;
+};
+
+// Every reading finds an hour more spent waiting for a CPU: a thread that is only preempted.
+std::optional<detail::ScheduleTimes> always_waiting_for_cpu(long) {
+  static std::atomic<std::int64_t> hours{0};
+  return detail::ScheduleTimes{0, ++hours * 3'600'000'000'000};
+}
+// Every reading finds no time spent waiting for a CPU: a thread that is blocked or computing.
+std::optional<detail::ScheduleTimes> never_waiting_for_cpu(long) {
+  return detail::ScheduleTimes{1'000'000, 0};
+}
+
+Handler sleeping_map(int items, int max_concurrency) {
+  return [items, max_concurrency](const Json&, DurableContext& ctx) {
+    std::vector<int> values(static_cast<std::size_t>(items), 1);
+    auto batch = ctx.map(
+        values,
+        [](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
+          return c.step([v](StepContext&) {
+            std::this_thread::sleep_for(3ms);
+            return v;
+          });
+        },
+        "sleepy", {.max_concurrency = max_concurrency});
+    return Json(batch.get_results().size());
+  };
+}
+
+TEST(BatchThreads, APreemptedCallerGetsNoWorker) {
+  // The caller sleeps in every body, so the monitor sees a stall each time; the scheduler says
+  // the caller was only waiting for a CPU, so a worker would not help and none is added (the
+  // hold limit raised to an hour, so that no stall is long enough to add one anyway).
+  const ScheduleReader reader(always_waiting_for_cpu, std::chrono::hours(1));
+  FakeCheckpointClient client;
+  const std::size_t before = WorkerPool::process().tasks_run();
+  EXPECT_EQ(run_ok(client, sleeping_map(8, 4)), Json(8));
+  EXPECT_EQ(WorkerPool::process().tasks_run() - before, 1u);  // the monitor only
+}
+
+TEST(BatchThreads, APreemptedCallerStillGetsAWorkerAfterTheHoldLimit) {
+  // Siblings that wait for each other on a machine that stays loaded: the monitor holds the
+  // worker back only for the hold limit, then adds it, and both get through.
+  const ScheduleReader reader(always_waiting_for_cpu);
+  FakeCheckpointClient client;
+  Rendezvous two(2);
+  std::atomic<int> through{0};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    std::vector<int> values(2, 1);
+    auto batch = ctx.map(
+        values,
+        [&](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
+          return c.step([&, v](StepContext&) {
+            if (two.arrive()) ++through;
+            return v;
+          });
+        },
+        "together", {.max_concurrency = 2});
+    return Json(batch.get_results().size());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json(2));
+  EXPECT_EQ(through.load(), 2);
+}
+
+TEST(BatchThreads, ABlockedCallerStillGetsWorkersUpToTheLimit) {
+  // Bodies that wait for each other: only workers let them through, and the scheduler says the
+  // caller is not waiting for a CPU (it is blocked), so the monitor adds them.
+  const ScheduleReader reader(never_waiting_for_cpu);
+  FakeCheckpointClient client;
+  Rendezvous three(3);
+  std::atomic<int> through{0};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    std::vector<int> values(3, 1);
+    auto batch = ctx.map(
+        values,
+        [&](DurableContext& c, const int& v, std::size_t, const std::vector<int>&) {
+          return c.step([&, v](StepContext&) {
+            if (three.arrive()) ++through;
+            return v;
+          });
+        },
+        "together", {.max_concurrency = 3});
+    return Json(batch.get_results().size());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json(3));
+  EXPECT_EQ(through.load(), 3);
+}
+
+TEST(BatchThreads, ReadingsTheSchedulerCannotGiveLeaveTheOldRule) {
+  // No readings (no /proc, say): the monitor adds workers as it did without the check.
+  const ScheduleReader reader([](long) -> std::optional<detail::ScheduleTimes> {
+    return std::nullopt;
+  });
+  FakeCheckpointClient client;
+  Rendezvous two(2);
+  std::atomic<int> through{0};
+  Handler handler = [&](const Json&, DurableContext& ctx) {
+    auto batch = ctx.parallel<int>(
+        {[&](DurableContext& c) { return c.step([&](StepContext&) { return two.arrive() ? ++through : 0; }); },
+         [&](DurableContext& c) { return c.step([&](StepContext&) { return two.arrive() ? ++through : 0; }); }});
+    return Json(batch.get_results().size());
+  };
+  EXPECT_EQ(run_ok(client, handler), Json(2));
+  EXPECT_EQ(through.load(), 2);
+}
+
+TEST(ThreadSchedule, ReadsThisThreadsTimes) {
+  const auto times = detail::schedule_times(detail::current_thread_id());
+  ASSERT_TRUE(times.has_value());  // Linux with /proc
+  EXPECT_GT(times->run_ns, 0);
+  EXPECT_GE(times->wait_ns, 0);
+  EXPECT_EQ(detail::current_thread_id(), this_tid());
+  EXPECT_FALSE(detail::schedule_times(-1).has_value());
+}
+
+TEST(ThreadSchedule, MostlyWaitedMeansAtLeastHalfTheTime) {
+  const detail::ScheduleTimes before{1000, 5000};
+  EXPECT_TRUE(detail::mostly_waited_for_cpu(before, {1100, 5500}, 1000));
+  EXPECT_TRUE(detail::mostly_waited_for_cpu(before, {1000, 6000}, 1000));
+  EXPECT_FALSE(detail::mostly_waited_for_cpu(before, {1900, 5100}, 1000));  // computing
+  EXPECT_FALSE(detail::mostly_waited_for_cpu(before, {1000, 5000}, 1000));  // blocked
+  EXPECT_FALSE(detail::mostly_waited_for_cpu(before, {1000, 4000}, 1000));  // bad reading
+  EXPECT_FALSE(detail::mostly_waited_for_cpu(before, {1000, 9000}, 0));
 }
 
 // --- the pool on its own
