@@ -487,9 +487,9 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
   // (thread_schedule.hpp): when that thread spent at least half of the time since the previous
   // poll runnable but waiting for a CPU, the stall is the machine's load, not a blocked worker,
   // and another thread would only compete for the same CPUs; the monitor looks again at the
-  // next poll, and adds the worker anyway once it held it back for preempted_hold_limit(). A blocked
-  // thread (a slow request or body) and a computing one (overlap on another CPU) still get their
-  // worker, one poll (kFirstPoll) after the first sign of a stall at most.
+  // next poll, and adds the worker anyway once it held it back for preempted_hold_limit(). A
+  // blocked thread (a slow request or body) and a computing one (overlap on another CPU) still
+  // get their worker, one poll (kFirstPoll) after the first sign of a stall at most.
   auto monitor = [&] {
     std::unique_lock<std::mutex> guard(monitor_mutex);
     auto poll = kFirstPoll;
@@ -522,9 +522,7 @@ detail::RawBatch DurableContext::run_batch_items(const detail::BatchSpec& spec,
         return Verdict::Add;
       }
       if (held_back_since < 0) held_back_since = now_ns;
-      return now_ns - held_back_since >= hold_limit_ns
-                 ? Verdict::Add
-                 : Verdict::OnlyPreempted;
+      return now_ns - held_back_since >= hold_limit_ns ? Verdict::Add : Verdict::OnlyPreempted;
     };
     for (;;) {
       if (!work_possible || (caller_done && live_workers == 0)) break;

@@ -483,9 +483,10 @@ TEST(BatchThreads, ReadingsTheSchedulerCannotGiveLeaveTheOldRule) {
   Rendezvous two(2);
   std::atomic<int> through{0};
   Handler handler = [&](const Json&, DurableContext& ctx) {
-    auto batch = ctx.parallel<int>(
-        {[&](DurableContext& c) { return c.step([&](StepContext&) { return two.arrive() ? ++through : 0; }); },
-         [&](DurableContext& c) { return c.step([&](StepContext&) { return two.arrive() ? ++through : 0; }); }});
+    auto branch = [&](DurableContext& c) {
+      return c.step([&](StepContext&) { return two.arrive() ? ++through : 0; });
+    };
+    auto batch = ctx.parallel<int>({branch, branch});
     return Json(batch.get_results().size());
   };
   EXPECT_EQ(run_ok(client, handler), Json(2));

@@ -220,8 +220,8 @@ std::optional<int> int_value(std::string_view option, std::string_view text, int
   int value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < low || value > high) {
-    std::cerr << "durable-bench: " << option << " must be an integer from " << low << " to "
-              << high << ", got '" << text << "'\n";
+    std::cerr << "durable-bench: " << option << " must be an integer from " << low << " to " << high
+              << ", got '" << text << "'\n";
     return std::nullopt;
   }
   return value;
@@ -265,8 +265,8 @@ int parse_options(int argc, char** argv, Options& out) {
       out.workload = value;
       continue;
     }
-    const std::optional<int> number = arg == "--repeat" ? int_value(arg, value, 1, 1000)
-                                                        : int_value(arg, value, 1, 1000000);
+    const std::optional<int> number =
+        arg == "--repeat" ? int_value(arg, value, 1, 1000) : int_value(arg, value, 1, 1000000);
     if (!number) return 2;
     (arg == "--n" ? out.n : arg == "--repeat" ? out.repeat : out.every) = *number;
   }
