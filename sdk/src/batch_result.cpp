@@ -38,4 +38,50 @@ CompletionReason completion_reason_from_string(std::string_view text) {
   throw std::invalid_argument("unknown completion reason \"" + std::string(text) + "\"");
 }
 
+namespace detail {
+
+std::string encode_batch_json(const std::vector<BatchJsonEntry>& entries, CompletionReason reason) {
+  std::string out = "{\"all\":[";
+  bool first = true;
+  for (const auto& entry : entries) {
+    out += first ? "{\"error\":" : ",{\"error\":";
+    first = false;
+    out += entry.error != nullptr ? dump_json(Json(*entry.error)) : std::string("null");
+    out += ",\"index\":";
+    out += std::to_string(entry.index);
+    out += ",\"result\":";
+    out += entry.result ? std::string_view(*entry.result) : std::string_view("null");
+    out += ",\"status\":\"";
+    out += to_string(entry.status);
+    out += "\"}";
+  }
+  out += "],\"completionReason\":\"";
+  out += to_string(reason);
+  out += "\"}";
+  return out;
+}
+
+DecodedBatch decode_batch_json(std::string_view text) {
+  const Json json = text.empty() ? Json(nullptr) : parse_json(text);
+  if (!json.is_object() || !json.contains("all") || !json.at("all").is_array()) {
+    throw std::invalid_argument("BatchResult JSON needs an \"all\" array");
+  }
+  DecodedBatch decoded;
+  decoded.entries.reserve(json.at("all").size());
+  for (const auto& item : json.at("all")) {
+    DecodedBatchEntry entry;
+    entry.index = item.at("index").get<std::size_t>();
+    entry.status = batch_item_status_from_string(item.at("status").get<std::string>());
+    if (item.contains("result") && !item.at("result").is_null()) entry.result = item.at("result");
+    if (item.contains("error") && !item.at("error").is_null()) {
+      entry.error = item.at("error").get<ErrorObject>();
+    }
+    decoded.entries.push_back(std::move(entry));
+  }
+  decoded.reason = completion_reason_from_string(json.at("completionReason").get<std::string>());
+  return decoded;
+}
+
+}  // namespace detail
+
 }  // namespace durable

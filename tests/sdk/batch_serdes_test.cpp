@@ -1,6 +1,7 @@
 // The default encoding of BatchResult: written directly as text, it must be exactly what
 // nlohmann's dump of the JSON form gives, and a batch run to its end returns what a replay of it
 // returns.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -76,6 +77,60 @@ TEST(BatchResultSerDes, WritesExactlyWhatNlohmannDumps) {
 TEST(BatchResultSerDes, EmptyPayloadDecodesLikeJsonNull) {
   const detail::BatchResultJsonSerDes<long> serdes;
   EXPECT_THROW(serdes.deserialize("", SerDesContext{}), std::exception);
+}
+
+// The type-erased codec behind the default SerDes reads what from_json reads and fails the way
+// it fails, naming what is wrong.
+TEST(BatchResultSerDes, DecodeErrorsNameWhatIsWrong) {
+  const auto message_of = [](std::string_view text) -> std::string {
+    try {
+      detail::decode_batch_json(text);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(message_of(""), "BatchResult JSON needs an \"all\" array");
+  EXPECT_EQ(message_of("[]"), "BatchResult JSON needs an \"all\" array");
+  EXPECT_EQ(message_of(R"({"all":{}})"), "BatchResult JSON needs an \"all\" array");
+  EXPECT_THAT(message_of(R"({"all":[{"index":0,"status":"DONE"}],"completionReason":"ALL_COMPLETED"})"),
+              ::testing::HasSubstr("DONE"));
+  EXPECT_THAT(message_of(R"({"all":[],"completionReason":"SOMETIMES"})"),
+              ::testing::HasSubstr("SOMETIMES"));
+  EXPECT_THAT(message_of(R"({"all":[{"status":"SUCCEEDED"}],"completionReason":"ALL_COMPLETED"})"),
+              ::testing::HasSubstr("index"));
+  EXPECT_THAT(message_of(R"({"all":[]})"), ::testing::HasSubstr("completionReason"));
+  EXPECT_NE(message_of("{\"all\":["), "no error");
+}
+
+TEST(BatchResultSerDes, DecodesNullResultsAndErrorsAsAbsent) {
+  const detail::DecodedBatch decoded = detail::decode_batch_json(
+      R"({"all":[{"index":3,"status":"STARTED","result":null,"error":null},)"
+      R"({"index":4,"status":"SUCCEEDED","result":{"a":[1]}}],"completionReason":"MIN_SUCCESSFUL_REACHED"})");
+  ASSERT_EQ(decoded.entries.size(), 2u);
+  EXPECT_EQ(decoded.entries[0].index, 3u);
+  EXPECT_EQ(decoded.entries[0].status, BatchItemStatus::Started);
+  EXPECT_FALSE(decoded.entries[0].result.has_value());
+  EXPECT_FALSE(decoded.entries[0].error.has_value());
+  EXPECT_EQ(decoded.entries[1].result, (Json{{"a", {1}}}));
+  EXPECT_EQ(decoded.reason, CompletionReason::MinSuccessfulReached);
+}
+
+// The default SerDes are one process-wide instance per type, handed out without ownership (no
+// control block is compiled into callers), and usable from any operation.
+TEST(DefaultSerDes, OneSharedInstancePerTypeOwnedByNobody) {
+  const auto a = detail::serdes_or_default<int>(nullptr);
+  const auto b = detail::serdes_or_default<int>(nullptr);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(a.use_count(), 0);
+  EXPECT_EQ(a->serialize(42, SerDesContext{}), "42");
+  const auto callback = detail::default_callback_serdes<std::string>();
+  ASSERT_NE(callback, nullptr);
+  EXPECT_EQ(callback.get(), detail::default_callback_serdes<std::string>().get());
+  EXPECT_EQ(callback->deserialize("\"abc\"", SerDesContext{}), "abc");
+  const auto custom = std::make_shared<JsonSerDes<int>>();
+  EXPECT_EQ(detail::serdes_or_default<int>(custom).get(), custom.get());
 }
 
 // A batch run to its end returns the result it built; a replay decodes the checkpoint. Both must

@@ -197,41 +197,71 @@ template <class T>
 inline constexpr bool kJsonRoundTripIsIdentity =
     std::is_integral_v<T> || std::is_same_v<T, std::string>;
 
-// The default SerDes of BatchResult<T>. It writes exactly the text Json(batch).dump() gives (the
-// to_json above, keys in nlohmann's sorted order) without building the JSON tree, which for a
-// large map cost more than running its items; it decodes through from_json.
+// The JSON form of a BatchResult with the item type erased, compiled once in the library
+// (batch_result.cpp), so that the default SerDes below costs a user's translation unit little
+// more than the item type's own JSON conversion. Any thread.
+//
+// One item as encode_batch_json writes it: `result` is the JSON text of the item's result
+// (exactly dump_json(Json(result))), nullopt for "result":null; `error` may be null.
+struct BatchJsonEntry {
+  std::size_t index = 0;
+  BatchItemStatus status = BatchItemStatus::Started;
+  std::optional<std::string> result;
+  const ErrorObject* error = nullptr;
+};
+// Exactly Json(batch).dump() of the to_json above (keys in nlohmann's sorted order), written
+// without building the JSON tree: for a large map that cost more than running its items.
+// Throws what dump_json throws for an error holding invalid UTF-8.
+std::string encode_batch_json(const std::vector<BatchJsonEntry>& entries, CompletionReason reason);
+// One item as decode_batch_json reads it; `result` absent when the item's result is null.
+struct DecodedBatchEntry {
+  std::size_t index = 0;
+  BatchItemStatus status = BatchItemStatus::Started;
+  std::optional<Json> result;
+  std::optional<ErrorObject> error;
+};
+struct DecodedBatch {
+  std::vector<DecodedBatchEntry> entries;
+  CompletionReason reason = CompletionReason::AllCompleted;
+};
+// Reads what from_json above reads, with its errors: "" decodes like JSON null, which (like any
+// non-object, or an object without an "all" array) is std::invalid_argument; malformed JSON,
+// missing members and wrong member types throw nlohmann's exceptions; unknown status or
+// completion reason names throw std::invalid_argument.
+DecodedBatch decode_batch_json(std::string_view text);
+
+// The default SerDes of BatchResult<T>: the JSON form above, through the type-erased codec; the
+// item results go through JsonSerDes<T>::encode and Json::get<T>, the instantiations the
+// item type needs anyway.
 template <class T>
 class BatchResultJsonSerDes final : public SerDes<BatchResult<T>> {
  public:
   std::string serialize(const BatchResult<T>& batch, const SerDesContext&) const override {
-    std::string out = "{\"all\":[";
-    bool first = true;
+    std::vector<BatchJsonEntry> entries;
+    entries.reserve(batch.all().size());
     for (const auto& item : batch.all()) {
-      out += first ? "{\"error\":" : ",{\"error\":";
-      first = false;
-      out += item.error ? dump_json(Json(*item.error)) : std::string("null");
-      out += ",\"index\":";
-      out += std::to_string(item.index);
-      out += ",\"result\":";
-      if (!item.result) {
-        out += "null";
-      } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        out += std::to_string(*item.result);  // the digits nlohmann writes
-      } else {
-        out += dump_json(Json(*item.result));
-      }
-      out += ",\"status\":\"";
-      out += to_string(item.status);
-      out += "\"}";
+      BatchJsonEntry entry;
+      entry.index = item.index;
+      entry.status = item.status;
+      if (item.result) entry.result = JsonSerDes<T>::encode(*item.result);
+      if (item.error) entry.error = &*item.error;
+      entries.push_back(std::move(entry));
     }
-    out += "],\"completionReason\":\"";
-    out += to_string(batch.completion_reason());
-    out += "\"}";
-    return out;
+    return encode_batch_json(entries, batch.completion_reason());
   }
   BatchResult<T> deserialize(std::string_view data, const SerDesContext&) const override {
-    if (data.empty()) return Json(nullptr).template get<BatchResult<T>>();
-    return parse_json(data).template get<BatchResult<T>>();
+    DecodedBatch decoded = decode_batch_json(data);
+    std::vector<BatchItem<T>> items;
+    items.reserve(decoded.entries.size());
+    for (auto& entry : decoded.entries) {
+      BatchItem<T> item;
+      item.index = entry.index;
+      item.status = entry.status;
+      if (entry.result) item.result = entry.result->template get<T>();
+      item.error = std::move(entry.error);
+      items.push_back(std::move(item));
+    }
+    return BatchResult<T>(std::move(items), decoded.reason);
   }
 };
 

@@ -94,7 +94,7 @@ std::shared_ptr<SerDes<T>> default_callback_serdes() {
                   Json(value);
                   json.template get<T>();
                 }) {
-    return std::make_shared<CallbackJsonSerDes<T>>();
+    return stateless_serdes<CallbackJsonSerDes<T>, T>();
   } else {
     throw ValidationError(
         "no SerDes configured for a callback value type that has no to_json/from_json: "

@@ -559,8 +559,8 @@ BatchResult<T> DurableContext::typed_batch(
   static_assert(!std::is_void_v<T>, "parallel/map branches must return a value");
   const bool default_serdes = serdes == nullptr;
   if (default_serdes) {
-    if constexpr (detail::JsonConvertible<BatchResult<T>>) {
-      serdes = std::make_shared<detail::BatchResultJsonSerDes<T>>();
+    if constexpr (detail::JsonConvertible<T>) {  // the condition of BatchResult<T>'s to_json
+      serdes = detail::stateless_serdes<detail::BatchResultJsonSerDes<T>, BatchResult<T>>();
     } else {
       serdes = detail::serdes_or_default<BatchResult<T>>(nullptr);  // throws ValidationError
     }
@@ -606,8 +606,17 @@ BatchResult<T> DurableContext::typed_batch(
   // What a replay would decode; decoding is skipped only where it is known to give back the same
   // value (default encoding of integers and strings, whose items were already decoded from their
   // own checkpoints).
-  BatchResult<T> result =
-      built ? std::move(*built) : deserialize_result<BatchResult<T>>(*serdes, raw);
+  // Through the SerDes itself: deserialize_result's shortcut for JsonSerDes would compile
+  // BatchResult's from_json into every caller, for a SerDes the default never is.
+  auto decode = [&]() -> BatchResult<T> {
+    try {
+      return serdes->deserialize(raw.payload ? std::string_view(*raw.payload) : std::string_view(),
+                                 SerDesContext{raw.operation_id, arn});
+    } catch (const std::exception& e) {
+      fail_deserialization(raw.operation_id, e.what());
+    }
+  };
+  BatchResult<T> result = built ? std::move(*built) : decode();
   // Names are not part of the encoding; they follow from the call.
   std::vector<BatchItem<T>> items = result.all();
   for (auto& item : items) {

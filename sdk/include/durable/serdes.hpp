@@ -98,6 +98,17 @@ class JsonSerDes final : public SerDes<T> {
   }
 };
 
+namespace detail {
+// The one process-wide instance of a stateless SerDes S, as a shared_ptr that owns nothing
+// (aliasing constructor): callers compile no control block, and the instance is never destroyed,
+// so operations still running at exit can use it. Any thread.
+template <class S, class T>
+std::shared_ptr<SerDes<T>> stateless_serdes() {
+  static S* const instance = new S();
+  return std::shared_ptr<SerDes<T>>(std::shared_ptr<SerDes<T>>(), instance);
+}
+}  // namespace detail
+
 extern template class JsonSerDes<Json>;
 extern template class JsonSerDes<std::string>;
 extern template class JsonSerDes<bool>;

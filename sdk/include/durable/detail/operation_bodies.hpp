@@ -134,8 +134,7 @@ std::shared_ptr<SerDes<T>> serdes_or_default(std::shared_ptr<SerDes<T>> serdes) 
   if (serdes) return serdes;
   if constexpr (JsonConvertible<T>) {
     // JsonSerDes has no state: one instance per type serves every operation and thread.
-    static const std::shared_ptr<SerDes<T>> shared_default = std::make_shared<JsonSerDes<T>>();
-    return shared_default;
+    return stateless_serdes<JsonSerDes<T>, T>();
   } else {
     throw ValidationError(
         "no SerDes configured for a value type that has no to_json/from_json: configure one");
