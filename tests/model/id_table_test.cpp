@@ -68,6 +68,22 @@ TEST(IdTable, RecordsCanBeChangedInPlaceThroughFind) {
   EXPECT_EQ(table.find("a")->value, 1);
 }
 
+TEST(IdTable, MovesWithoutMovingItsRecords) {
+  IdTable<Record, RecordKey> table;
+  for (std::size_t i = 0; i < 40; ++i) table.push_back(Record{id_of(i), static_cast<int>(i), nullptr});
+  const Record* seventh = table.find(id_of(7));
+  IdTable<Record, RecordKey> moved(std::move(table));
+  EXPECT_EQ(moved.find(id_of(7)), seventh);
+  EXPECT_EQ(moved.size(), 40u);
+  EXPECT_EQ(table.size(), 0u);  // NOLINT(bugprone-use-after-move): documented as empty
+  EXPECT_EQ(table.find(id_of(7)), nullptr);
+  IdTable<Record, RecordKey> assigned;
+  assigned.push_back(Record{"old", 0, nullptr});
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.find("old"), nullptr);
+  EXPECT_EQ(assigned.find(id_of(7)), seventh);
+}
+
 TEST(IdTable, DestroysEachRecordOnce) {
   auto alive = std::make_shared<int>(0);
   {

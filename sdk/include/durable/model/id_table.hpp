@@ -32,12 +32,21 @@ class IdTable {
   IdTable() = default;
   IdTable(const IdTable&) = delete;
   IdTable& operator=(const IdTable&) = delete;
-  ~IdTable() {
-    for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
-    for (std::size_t k = 0; k < segments_.size(); ++k) {
-      ::operator delete(segments_[k], segment_capacity(k) * sizeof(T), std::align_val_t{alignof(T)});
+  // A moved table keeps its records where they are; the moved-from table is empty.
+  IdTable(IdTable&& other) noexcept
+      : segments_(std::exchange(other.segments_, {})),
+        size_(std::exchange(other.size_, 0)),
+        slots_(std::exchange(other.slots_, {})) {}
+  IdTable& operator=(IdTable&& other) noexcept {
+    if (this != &other) {
+      release();
+      segments_ = std::exchange(other.segments_, {});
+      size_ = std::exchange(other.size_, 0);
+      slots_ = std::exchange(other.slots_, {});
     }
+    return *this;
   }
+  ~IdTable() { release(); }
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -147,6 +156,16 @@ class IdTable {
     for (std::size_t i = 0; i < size_; ++i) {
       insert_slot(Key::of((*this)[i]), static_cast<std::uint32_t>(i + 1));
     }
+  }
+
+  void release() noexcept {
+    for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
+    for (std::size_t k = 0; k < segments_.size(); ++k) {
+      ::operator delete(segments_[k], segment_capacity(k) * sizeof(T), std::align_val_t{alignof(T)});
+    }
+    segments_.clear();
+    size_ = 0;
+    slots_.clear();
   }
 
   std::vector<T*> segments_;
