@@ -134,7 +134,8 @@ const Operation* ExecutionState::find(std::string_view id) const {
 
 void ExecutionState::merge(const std::vector<Operation>& operations, bool initial) {
   for (const auto& op : operations) {
-    if (Entry* entry = operations_.find(op.id)) {
+    const std::size_t h = decltype(operations_)::hash(op.id);
+    if (Entry* entry = operations_.find(op.id, h)) {
       entry->op = op;  // same id: the record's key is unchanged
       entry->initial = entry->initial || initial;
       continue;
@@ -142,13 +143,14 @@ void ExecutionState::merge(const std::vector<Operation>& operations, bool initia
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{op, initial});
+    operations_.push_back(Entry{op, initial}, h);
   }
 }
 
 void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
   for (auto& op : operations) {
-    if (Entry* entry = operations_.find(op.id)) {
+    const std::size_t h = decltype(operations_)::hash(op.id);
+    if (Entry* entry = operations_.find(op.id, h)) {
       entry->op = std::move(op);  // same id: the record's key is unchanged
       entry->initial = entry->initial || initial;
       continue;
@@ -156,7 +158,7 @@ void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{std::move(op), initial});
+    operations_.push_back(Entry{std::move(op), initial}, h);
   }
 }
 

@@ -8,7 +8,8 @@
 //     memory to the next one instead of handing it back to the kernel (fresh pages cost a page
 //     fault each);
 //   - the index is open addressing over 8-byte slots (a hash tag and a record number), so a
-//     lookup reads one slot and the record, instead of walking a chain of heap nodes.
+//     lookup reads one slot and the record, instead of walking a chain of heap nodes; each
+//     record's hash is kept, so growing the index never reads an id again.
 // `Key::of(const T&)` returns the record's id as a std::string_view into the record itself; it
 // must never change once the record is in the table. Records are never removed.
 // Not thread-safe: the owner's lock guards it.
@@ -36,13 +37,15 @@ class IdTable {
   IdTable(IdTable&& other) noexcept
       : segments_(std::exchange(other.segments_, {})),
         size_(std::exchange(other.size_, 0)),
-        slots_(std::exchange(other.slots_, {})) {}
+        slots_(std::exchange(other.slots_, {})),
+        hashes_(std::exchange(other.hashes_, {})) {}
   IdTable& operator=(IdTable&& other) noexcept {
     if (this != &other) {
       release();
       segments_ = std::exchange(other.segments_, {});
       size_ = std::exchange(other.size_, 0);
       slots_ = std::exchange(other.slots_, {});
+      hashes_ = std::exchange(other.hashes_, {});
     }
     return *this;
   }
@@ -61,35 +64,56 @@ class IdTable {
     return segments_[k][offset];
   }
 
-  // The record whose id is `id`, or null.
-  T* find(std::string_view id) {
-    const std::size_t at = slot_of(id);
+  // The hash find() and push_back() use for `id`: computing it once lets a caller look an id up
+  // and then insert it without hashing it twice.
+  static std::size_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+  // The record whose id is `id`, or null. `h` must be hash(id).
+  T* find(std::string_view id) { return find(id, hash(id)); }
+  const T* find(std::string_view id) const { return find(id, hash(id)); }
+  T* find(std::string_view id, std::size_t h) {
+    const std::size_t at = slot_of(id, h);
     return at == kNone ? nullptr : &(*this)[slots_[at].record - 1];
   }
-  const T* find(std::string_view id) const {
-    const std::size_t at = slot_of(id);
+  const T* find(std::string_view id, std::size_t h) const {
+    const std::size_t at = slot_of(id, h);
     return at == kNone ? nullptr : &(*this)[slots_[at].record - 1];
   }
 
   // Makes room in the index for `n` records in all, so that inserting up to n rehashes nothing.
   void reserve(std::size_t n) {
+    hashes_.reserve(n);
     std::size_t want = kMinSlots;
     while (want < 2 * n) want *= 2;
     if (want > slots_.size()) rehash(want);
   }
 
   // Appends `value`, whose id must not be in the table yet (the caller looked it up), and
-  // returns it at its final address.
+  // returns it at its final address. `h` must be hash of the id.
   T& push_back(T value) {
+    const std::size_t h = hash(Key::of(value));
+    return push_back(std::move(value), h);
+  }
+  T& push_back(T value, std::size_t h) {
+    // Everything that may throw comes before the record is counted, so a failure (bad_alloc, a
+    // throwing move) leaves the table as it was.
     if (2 * (size_ + 1) > slots_.size()) rehash(slots_.empty() ? kMinSlots : 2 * slots_.size());
     const auto [k, offset] = locate(size_);
     if (k == segments_.size()) {
+      segments_.reserve(k + 1);
       segments_.push_back(static_cast<T*>(
           ::operator new(segment_capacity(k) * sizeof(T), std::align_val_t{alignof(T)})));
     }
-    T* record = new (segments_[k] + offset) T(std::move(value));
+    hashes_.push_back(h);
+    T* record;
+    try {
+      record = new (segments_[k] + offset) T(std::move(value));
+    } catch (...) {
+      hashes_.pop_back();
+      throw;
+    }
     ++size_;
-    insert_slot(Key::of(*record), static_cast<std::uint32_t>(size_));
+    insert_slot(h, static_cast<std::uint32_t>(size_));
     return *record;
   }
 
@@ -126,14 +150,12 @@ class IdTable {
     return {k, index - kFirstSegment * ((std::size_t{1} << k) - 1)};
   }
 
-  static std::size_t hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
   static std::uint32_t tag_of(std::size_t h) {
     return static_cast<std::uint32_t>(static_cast<std::uint64_t>(h) >> 32);
   }
 
-  std::size_t slot_of(std::string_view id) const {
+  std::size_t slot_of(std::string_view id, std::size_t h) const {
     if (slots_.empty()) return kNone;
-    const std::size_t h = hash(id);
     const std::uint32_t tag = tag_of(h);
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t at = h & mask;; at = (at + 1) & mask) {
@@ -143,8 +165,7 @@ class IdTable {
     }
   }
 
-  void insert_slot(std::string_view id, std::uint32_t record) {
-    const std::size_t h = hash(id);
+  void insert_slot(std::size_t h, std::uint32_t record) {
     const std::size_t mask = slots_.size() - 1;
     std::size_t at = h & mask;
     while (slots_[at].record != 0) at = (at + 1) & mask;
@@ -153,9 +174,7 @@ class IdTable {
 
   void rehash(std::size_t count) {
     slots_.assign(count, Slot{});
-    for (std::size_t i = 0; i < size_; ++i) {
-      insert_slot(Key::of((*this)[i]), static_cast<std::uint32_t>(i + 1));
-    }
+    for (std::size_t i = 0; i < size_; ++i) insert_slot(hashes_[i], static_cast<std::uint32_t>(i + 1));
   }
 
   void release() noexcept {
@@ -166,11 +185,13 @@ class IdTable {
     segments_.clear();
     size_ = 0;
     slots_.clear();
+    hashes_.clear();
   }
 
   std::vector<T*> segments_;
   std::size_t size_ = 0;
   std::vector<Slot> slots_;  // a power of two in size, at most half full
+  std::vector<std::size_t> hashes_;  // hash of each record's id, by record number
 };
 
 }  // namespace durable
