@@ -103,11 +103,7 @@ class BodyRun {
   BodyRun(std::string_view id, std::string_view name, std::string& text)
       : text_at_(static_cast<std::uint32_t>(text.size())),
         name_size_(static_cast<std::uint32_t>(name.size())) {
-    if (id.size() == 2 * packed_.size() &&
-        std::all_of(id.begin(), id.end(), [](char c) { return nibble(c) >= 0; })) {
-      for (std::size_t i = 0; i < packed_.size(); ++i) {
-        packed_[i] = static_cast<unsigned char>(nibble(id[2 * i]) * 16 + nibble(id[2 * i + 1]));
-      }
+    if (pack(id)) {
       id_size_ = kPacked;
     } else {
       id_size_ = static_cast<std::uint32_t>(id.size());
@@ -131,11 +127,26 @@ class BodyRun {
 
  private:
   static constexpr std::uint32_t kPacked = 0xffffffffU;
-  // 0..15 for a lowercase hex digit, -1 otherwise (upper case is not the SDK's spelling).
-  static int nibble(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
+  // Packs `id` into packed_ in one pass if it is 64 lowercase hex digits (upper case is not the
+  // SDK's spelling); returns false, packed_ unspecified, otherwise.
+  bool pack(std::string_view id) {
+    // 0..15 for a lowercase hex digit, 16 (an invalid bit) for any other byte.
+    static constexpr auto kNibble = [] {
+      std::array<unsigned char, 256> table{};
+      table.fill(16);
+      for (unsigned char d = 0; d < 10; ++d) table['0' + d] = d;
+      for (unsigned char d = 0; d < 6; ++d) table['a' + d] = static_cast<unsigned char>(10 + d);
+      return table;
+    }();
+    if (id.size() != 2 * packed_.size()) return false;
+    unsigned invalid = 0;
+    for (std::size_t i = 0; i < packed_.size(); ++i) {
+      const unsigned hi = kNibble[static_cast<unsigned char>(id[2 * i])];
+      const unsigned lo = kNibble[static_cast<unsigned char>(id[2 * i + 1])];
+      invalid |= hi | lo;
+      packed_[i] = static_cast<unsigned char>((hi << 4) | (lo & 15));
+    }
+    return (invalid & 16) == 0;
   }
   std::array<unsigned char, 32> packed_{};
   std::uint32_t text_at_ = 0;    // where this entry's id (unless packed) and name start in text
