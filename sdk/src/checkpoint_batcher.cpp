@@ -34,7 +34,7 @@ std::size_t CheckpointBatcher::update_size_bound(const OperationUpdate& u) {
   return n;
 }
 
-void CheckpointBatcher::push(OperationUpdate update) {
+void CheckpointBatcher::push(OperationUpdate&& update) {
   const std::size_t bound = update_size_bound(update);
   if (head_ > 0 && head_ >= queue_.size() - head_) {
     // Taken entries are at least half of the vector: drop them, so that a queue that is never
@@ -42,7 +42,7 @@ void CheckpointBatcher::push(OperationUpdate update) {
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
-  queue_.push_back(Entry{std::move(update), bound});
+  queue_.emplace_back(std::move(update), bound);
 }
 
 void CheckpointBatcher::take_batch(std::vector<OperationUpdate>& batch) {

@@ -23,7 +23,9 @@ class CheckpointBatcher {
  public:
   explicit CheckpointBatcher(BatchLimits limits);
 
-  void push(OperationUpdate update);
+  // Takes `update` over (moved from once: an update is over 500 bytes, and every checkpointed
+  // operation passes through here).
+  void push(OperationUpdate&& update);
   bool empty() const { return head_ == queue_.size(); }
   std::size_t size() const { return queue_.size() - head_; }
 

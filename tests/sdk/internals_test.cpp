@@ -106,7 +106,7 @@ TEST(CheckpointBatcher, KeepsFifoOrderWhenPushesAndTakesInterleave) {
   for (int round = 0; round < 50; ++round) {
     for (int k = 0; k < 2 + round % 4; ++k) {
       pushed.push_back(update(pushed.size(), round % 3 == 0 ? 20 : 0));
-      b.push(pushed.back());
+      b.push(OperationUpdate(pushed.back()));
     }
     b.take_batch(batch);
     ASSERT_EQ(batch.size(), std::min<std::size_t>(3, pushed.size() - sent.size()));
