@@ -1,5 +1,6 @@
 #include "checkpoint_processor.hpp"
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,36 +21,48 @@ OpView view_of(const Operation& op) {
 }
 
 // A request holds a handful of updates, usually one to three: a linear search over views of
-// their ids beats hashing copies of them. Past kLinearLimit entries an index by id takes over, so
-// a request of thousands of updates stays linear in its size.
+// their ids beats hashing copies of them, and the first kInline entries live in the object
+// itself, so validating a usual request allocates nothing. Past kLinearLimit entries an index
+// by id takes over, so a request of thousands of updates stays linear in its size.
 template <class T>
 class SmallIdMap {
  public:
   T* find(std::string_view id) {
     if (!index_.empty()) {
       auto it = index_.find(id);
-      return it == index_.end() ? nullptr : &entries_[it->second].second;
+      return it == index_.end() ? nullptr : &at(it->second).second;
     }
-    for (auto& entry : entries_) {
-      if (entry.first == id) return &entry.second;
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (at(i).first == id) return &at(i).second;
     }
     return nullptr;
   }
   // The entry for `id`, added as `fresh` when absent; second is true when it was added.
   std::pair<T*, bool> try_emplace(std::string_view id, T fresh) {
     if (T* found = find(id)) return {found, false};
-    entries_.emplace_back(id, std::move(fresh));
-    if (!index_.empty()) {
-      index_.emplace(id, entries_.size() - 1);
-    } else if (entries_.size() > kLinearLimit) {
-      for (std::size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].first, i);
+    if (size_ < kInline) {
+      inline_[size_] = {id, std::move(fresh)};
+    } else {
+      more_.emplace_back(id, std::move(fresh));
     }
-    return {&entries_.back().second, true};
+    ++size_;
+    if (!index_.empty()) {
+      index_.emplace(id, size_ - 1);
+    } else if (size_ > kLinearLimit) {
+      for (std::size_t i = 0; i < size_; ++i) index_.emplace(at(i).first, i);
+    }
+    return {&at(size_ - 1).second, true};
   }
 
  private:
+  static constexpr std::size_t kInline = 4;
   static constexpr std::size_t kLinearLimit = 32;
-  std::vector<std::pair<std::string_view, T>> entries_;
+  std::pair<std::string_view, T>& at(std::size_t i) {
+    return i < kInline ? inline_[i] : more_[i - kInline];
+  }
+  std::array<std::pair<std::string_view, T>, kInline> inline_{};
+  std::vector<std::pair<std::string_view, T>> more_;
+  std::size_t size_ = 0;
   std::unordered_map<std::string_view, std::size_t> index_;
 };
 

@@ -73,8 +73,10 @@ void rotate_token(ExecutionRecord& exec) {
     // A new secret per invocation: the request id alone is visible in the History.
     invocation.token_prefix =
         checkpoint_token_prefix(exec.arn, invocation.invocation_id, new_token_key());
+    invocation.token_head = encode_token_head(invocation.token_prefix);
   }
-  exec.current_token = make_checkpoint_token(invocation.token_prefix, exec.token_sequence);
+  exec.current_token =
+      make_checkpoint_token(invocation.token_prefix, invocation.token_head, exec.token_sequence);
 }
 
 }  // namespace durable::emulator::detail

@@ -33,6 +33,7 @@ struct InvocationInFlight {
   // checkpoint call: its checkpoints are refused from then on and its output is replaced by a
   // Runtime.ExitError.
   std::optional<std::uint64_t> crashed_at_checkpoint;
+  std::string token_head;  // encode_token_head(token_prefix), made with it
 };
 
 // The single-slot idempotency cache of §4.2: a retried call with the same ClientToken and the same

@@ -84,6 +84,14 @@ void History::store_details(Stored& stored, EventDetails& details) {
   std::visit(
       [&stored](auto& d) {
         using D = std::decay_t<decltype(d)>;
+        if constexpr (std::is_same_v<D, StepSucceededDetails>) {
+          if (!d.result.truncated && d.retry_details.current_attempt &&
+              !d.retry_details.next_attempt_delay_seconds) {
+            stored.details = std::make_unique<StepSucceededBox>(std::move(d.result.payload),
+                                                                *d.retry_details.current_attempt);
+            return;
+          }
+        }
         if constexpr (!std::is_same_v<D, EmptyDetails>) {
           stored.details = std::make_unique<DetailsOf<D>>(std::move(d));
         }

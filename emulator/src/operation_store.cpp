@@ -4,22 +4,15 @@
 
 namespace durable::emulator::detail {
 
-OpRecord* OperationStore::find(std::string_view id) {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &ops_[it->second];
-}
+OpRecord* OperationStore::find(std::string_view id) { return ops_.find(id); }
 
-const OpRecord* OperationStore::find(std::string_view id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &ops_[it->second];
-}
+const OpRecord* OperationStore::find(std::string_view id) const { return ops_.find(id); }
 
 OpRecord& OperationStore::create(Operation op) {
-  std::size_t index = ops_.size();
-  OpRecord& rec = ops_.emplace_back();
-  rec.op = std::move(op);
-  rec.index = index;
-  by_id_.emplace(std::string_view(rec.op.id), index);
+  OpRecord fresh;
+  fresh.op = std::move(op);
+  fresh.index = ops_.size();
+  OpRecord& rec = ops_.push_back(std::move(fresh));
   touch(rec);
   return rec;
 }
@@ -61,7 +54,7 @@ std::vector<std::size_t> OperationStore::take_unsaved() {
 std::vector<Operation> OperationStore::snapshot() const {
   std::vector<Operation> out;
   out.reserve(ops_.size());
-  for (const auto& rec : ops_) out.push_back(rec.op);
+  ops_.for_each([&out](const OpRecord& rec) { out.push_back(rec.op); });
   return out;
 }
 

@@ -4,14 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "durable/model/boxed.hpp"
+#include "durable/model/id_table.hpp"
 #include "durable/model/operation.hpp"
 #include "durable/model/operation_update.hpp"
 
@@ -42,7 +41,7 @@ class OperationStore {
   OpRecord* find(std::string_view id);
   const OpRecord* find(std::string_view id) const;
   // Appends `op` (its id must be new) and marks it changed. References stay valid for the
-  // store's lifetime (deque storage).
+  // store's lifetime (IdTable storage).
   OpRecord& create(Operation op);
   // Marks `rec` changed since the last delivery.
   void touch(OpRecord& rec);
@@ -63,10 +62,12 @@ class OperationStore {
   std::vector<std::size_t> take_unsaved();
 
  private:
-  std::deque<OpRecord> ops_;
-  // Keys view the ids of the records themselves (deque elements never move, and an operation's
-  // id never changes once created), so each id is stored once.
-  std::unordered_map<std::string_view, std::size_t> by_id_;
+  struct RecordKey {
+    static std::string_view of(const OpRecord& rec) { return rec.op.id; }
+  };
+  // Indexed by the records' own ids (an operation's id never changes once created), so each id
+  // is stored once; records never move.
+  IdTable<OpRecord, RecordKey> ops_;
   std::vector<std::size_t> changed_;
   bool track_unsaved_ = false;
   std::vector<std::size_t> unsaved_;

@@ -1,5 +1,7 @@
 #include "state_view.hpp"
 
+#include <algorithm>
+
 #include "tokens.hpp"
 
 namespace durable::emulator::detail {
@@ -31,14 +33,34 @@ std::vector<const Operation*> visible_operations(const OperationStore& store) {
   return out;
 }
 
+namespace {
+
+// Whether an ancestor of the operation at position `index` hides its children (which hides
+// every descendant). Parents are created before their children, so the walk only goes to
+// smaller positions and ends.
+bool hidden_at(const OperationStore& store, std::size_t index) {
+  const OpRecord* rec = &store.at(index);
+  while (rec->op.parent_id) {
+    const OpRecord* parent = store.find(*rec->op.parent_id);
+    if (parent == nullptr || parent->index >= rec->index) return false;
+    if (hides_children(parent->op)) return true;
+    rec = parent;
+  }
+  return false;
+}
+
+}  // namespace
+
 StatePage page_state(const OperationStore& store, std::size_t start, std::size_t limit,
                      std::uint64_t sequence) {
-  auto visible = visible_operations(store);
   StatePage page;
-  std::size_t end = std::min(visible.size(), start + limit);
-  if (start < end) page.operations.reserve(end - start);
-  for (std::size_t i = start; i < end; ++i) page.operations.push_back(*visible[i]);
-  if (end < visible.size()) page.next_marker = make_state_marker(sequence, end);
+  std::size_t i = start;
+  if (i < store.size()) page.operations.reserve(std::min(limit, store.size() - i));
+  for (; i < store.size() && page.operations.size() < limit; ++i) {
+    if (!hidden_at(store, i)) page.operations.push_back(store.at(i).op);
+  }
+  while (i < store.size() && hidden_at(store, i)) ++i;
+  if (i < store.size()) page.next_marker = make_state_marker(sequence, i);
   return page;
 }
 

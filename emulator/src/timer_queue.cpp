@@ -46,7 +46,7 @@ void TimerQueue::arm(ExecutionRecord& exec, TimerKind kind, const std::string& o
 }
 
 void TimerQueue::cancel(ExecutionRecord& exec, TimerKind kind, const std::string& op_id) {
-  auto slot = slots_.find(Key{exec.key, kind, op_id});
+  auto slot = slots_.find(KeyView{exec.key, kind, op_id});
   if (slot == slots_.end()) return;
   exec.mark_timers_changed();
   queue_.erase(slot->second);

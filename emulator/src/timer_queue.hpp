@@ -5,6 +5,7 @@
 // Service with a store writes its timers again.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,9 +54,12 @@ class TimerQueue {
 
  private:
   using Key = std::tuple<std::uint64_t, TimerKind, std::string>;
+  // A key to look one up with, without copying the operation id (a step's SUCCEED cancels its
+  // retry timer, armed or not).
+  using KeyView = std::tuple<std::uint64_t, TimerKind, std::string_view>;
   using Queue = std::multimap<Timestamp, TimerRef>;
   Queue queue_;
-  std::map<Key, Queue::iterator> slots_;
+  std::map<Key, Queue::iterator, std::less<>> slots_;
 };
 
 }  // namespace durable::emulator::detail

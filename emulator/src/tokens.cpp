@@ -208,6 +208,27 @@ std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequenc
   return base64_encode(json);
 }
 
+std::string encode_token_head(std::string_view prefix) {
+  return base64_encode(prefix.substr(0, prefix.size() / 3 * 3));
+}
+
+std::string make_checkpoint_token(std::string_view prefix, std::string_view encoded_head,
+                                  std::uint64_t sequence) {
+  // base64 encodes each 3-byte group on its own, so the head's text is a prefix of the token's.
+  const std::size_t head = prefix.size() / 3 * 3;
+  char tail[2 + 20 + 1];  // at most two bytes of the prefix, the sequence's digits, '}'
+  std::size_t n = prefix.size() - head;
+  std::memcpy(tail, prefix.data() + head, n);
+  n = static_cast<std::size_t>(std::to_chars(tail + n, tail + sizeof tail - 1, sequence).ptr - tail);
+  tail[n++] = '}';
+  std::string token;
+  const std::string encoded_tail = base64_encode(std::string_view(tail, n));
+  token.reserve(encoded_head.size() + encoded_tail.size());
+  token += encoded_head;
+  token += encoded_tail;
+  return token;
+}
+
 std::string make_checkpoint_token(const std::string& arn, std::uint64_t sequence,
                                   const std::string& invocation_id, const std::string& key) {
   return make_checkpoint_token(checkpoint_token_prefix(arn, invocation_id, key), sequence);

@@ -39,6 +39,12 @@ std::string new_token_key();
 std::string checkpoint_token_prefix(const std::string& arn, const std::string& invocation_id,
                                     const std::string& key);
 std::string make_checkpoint_token(std::string_view prefix, std::uint64_t sequence);
+// The same token again, with the base64 text of the prefix's leading whole 3-byte groups made
+// once per invocation instead of on every checkpoint: `encoded_head` must be
+// encode_token_head(prefix).
+std::string encode_token_head(std::string_view prefix);
+std::string make_checkpoint_token(std::string_view prefix, std::string_view encoded_head,
+                                  std::uint64_t sequence);
 
 // base64 of {"arn":..,"key":..,"op":..} with a fresh 128-bit random key: routes a callback back
 // to its execution and operation; only the id issued (and stored on the operation) is accepted.

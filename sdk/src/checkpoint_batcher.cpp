@@ -1,5 +1,6 @@
 #include "checkpoint_batcher.hpp"
 
+#include <cstddef>
 #include <stdexcept>
 
 namespace durable::detail {
@@ -33,43 +34,41 @@ std::size_t CheckpointBatcher::update_size_bound(const OperationUpdate& u) {
   return n;
 }
 
-void CheckpointBatcher::push(OperationUpdate update) {
+void CheckpointBatcher::push(OperationUpdate&& update) {
   const std::size_t bound = update_size_bound(update);
-  queue_.push_back(Entry{std::move(update), bound});
-}
-
-std::vector<OperationUpdate> CheckpointBatcher::take_batch() {
-  std::vector<OperationUpdate> batch;
-  take_batch(batch);
-  return batch;
+  if (head_ > 0 && head_ >= queue_.size() - head_) {
+    // Taken entries are at least half of the vector: drop them, so that a queue that is never
+    // fully drained (batch limits hit while more arrives) does not grow without bound.
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  queue_.emplace_back(std::move(update), bound);
 }
 
 void CheckpointBatcher::take_batch(std::vector<OperationUpdate>& batch) {
   batch.clear();
   // Fast path: the first max_updates entries fit even by their upper bounds.
+  const std::size_t queued = size();
   std::size_t count = 0;
   std::size_t bound = 0;
-  while (count < queue_.size() && count < limits_.max_updates && bound <= limits_.max_bytes) {
-    bound += queue_[count++].bound;
+  while (count < queued && count < limits_.max_updates && bound <= limits_.max_bytes) {
+    bound += queue_[head_ + count++].bound;
   }
-  const bool exact = bound > limits_.max_bytes;
-  if (!exact) {
-    batch.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      batch.push_back(std::move(queue_.front().update));
-      queue_.pop_front();
+  if (bound <= limits_.max_bytes) {
+    for (std::size_t i = 0; i < count; ++i) batch.push_back(std::move(queue_[head_ + i].update));
+    head_ += count;
+  } else {
+    std::size_t bytes = 0;
+    while (head_ < queue_.size() && batch.size() < limits_.max_updates) {
+      Entry& next = queue_[head_];
+      const std::size_t size = update_size(next.update);
+      if (!batch.empty() && bytes + size > limits_.max_bytes) break;
+      bytes += size;
+      batch.push_back(std::move(next.update));
+      ++head_;
     }
-    return;
   }
-  std::size_t bytes = 0;
-  while (!queue_.empty() && batch.size() < limits_.max_updates) {
-    Entry& next = queue_.front();
-    const std::size_t size = update_size(next.update);
-    if (!batch.empty() && bytes + size > limits_.max_bytes) break;
-    bytes += size;
-    batch.push_back(std::move(next.update));
-    queue_.pop_front();
-  }
+  if (head_ == queue_.size()) clear();
 }
 
 }  // namespace durable::detail

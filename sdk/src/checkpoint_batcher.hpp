@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <vector>
 
 #include "durable/model/operation_update.hpp"
@@ -24,19 +23,28 @@ class CheckpointBatcher {
  public:
   explicit CheckpointBatcher(BatchLimits limits);
 
-  void push(OperationUpdate update);
-  bool empty() const { return queue_.empty(); }
-  std::size_t size() const { return queue_.size(); }
+  // Takes `update` over (moved from once: an update is over 500 bytes, and every checkpointed
+  // operation passes through here).
+  void push(OperationUpdate&& update);
+  bool empty() const { return head_ == queue_.size(); }
+  std::size_t size() const { return queue_.size() - head_; }
 
-  // Removes and returns the next request's updates, in FIFO order; empty when nothing is queued.
-  std::vector<OperationUpdate> take_batch();
-  // The same into `out` (cleared first), whose capacity is kept: a caller that sends request
-  // after request reuses one buffer. Updates are ~0.5 KB each, so a fresh buffer of a few of them
-  // is a large malloc request, and glibc consolidates its fast bins on every such request.
+  // Replaces the contents of `out` with the next request's updates, removed from the queue in
+  // FIFO order; `out` is left empty when nothing is queued. `out` keeps its capacity, so a caller
+  // that passes the same vector to every flush allocates no batch storage once it has grown.
   void take_batch(std::vector<OperationUpdate>& out);
+  // As above, into a new vector (tests).
+  std::vector<OperationUpdate> take_batch() {
+    std::vector<OperationUpdate> out;
+    take_batch(out);
+    return out;
+  }
 
   // Drops everything queued (after a failed checkpoint the invocation ends anyway).
-  void clear() { queue_.clear(); }
+  void clear() {
+    queue_.clear();
+    head_ = 0;
+  }
 
   // Bytes an update counts for: the length of its JSON text.
   static std::size_t update_size(const OperationUpdate& update);
@@ -50,7 +58,12 @@ class CheckpointBatcher {
     std::size_t bound;
   };
   BatchLimits limits_;
-  std::deque<Entry> queue_;
+  // The FIFO is queue_[head_, size): taking a batch only advances head_, and the vector is
+  // cleared (keeping its capacity) once it is all taken, so the usual pattern (a few updates
+  // queued, then all of them sent) allocates nothing after the first request. A std::deque would
+  // allocate a block per update here: an OperationUpdate is larger than its 512-byte blocks.
+  std::vector<Entry> queue_;
+  std::size_t head_ = 0;
 };
 
 }  // namespace durable::detail

@@ -128,37 +128,37 @@ void ExecutionState::page_state(std::optional<std::string> marker, bool initial)
 }
 
 const Operation* ExecutionState::find(std::string_view id) const {
-  auto it = operations_.find(id);
-  return it == operations_.end() ? nullptr : &it->op;
+  const Entry* entry = operations_.find(id);
+  return entry == nullptr ? nullptr : &entry->op;
 }
 
 void ExecutionState::merge(const std::vector<Operation>& operations, bool initial) {
   for (const auto& op : operations) {
-    auto it = operations_.find(std::string_view(op.id));
-    if (it != operations_.end()) {
-      it->op = op;  // same id: the element's key is unchanged
-      it->initial = it->initial || initial;
+    const std::size_t h = decltype(operations_)::hash(op.id);
+    if (Entry* entry = operations_.find(op.id, h)) {
+      entry->op = op;  // same id: the record's key is unchanged
+      entry->initial = entry->initial || initial;
       continue;
     }
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.insert(Entry{op, initial});
+    operations_.push_back(Entry{op, initial}, h);
   }
 }
 
 void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
   for (auto& op : operations) {
-    auto it = operations_.find(std::string_view(op.id));
-    if (it != operations_.end()) {
-      it->op = std::move(op);  // same id: the element's key is unchanged
-      it->initial = it->initial || initial;
+    const std::size_t h = decltype(operations_)::hash(op.id);
+    if (Entry* entry = operations_.find(op.id, h)) {
+      entry->op = std::move(op);  // same id: the record's key is unchanged
+      entry->initial = entry->initial || initial;
       continue;
     }
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.insert(Entry{std::move(op), initial});
+    operations_.push_back(Entry{std::move(op), initial}, h);
   }
 }
 
@@ -344,7 +344,8 @@ void ExecutionState::flush() {
       request.durable_execution_arn = execution_arn_;
     }
     request.checkpoint_token = checkpoint_token_;
-    batcher_.take_batch(request.updates);  // keeps the buffer of the last request
+    // Filled in place: the vector keeps its capacity from one request to the next.
+    batcher_.take_batch(request.updates);
     const std::size_t sent = request.updates.size();
     CheckpointDurableExecutionResponse response;
     {

@@ -16,14 +16,13 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "checkpoint_batcher.hpp"
 #include "durable/checkpoint_client.hpp"
 #include "durable/errors.hpp"
 #include "durable/invocation.hpp"
+#include "durable/model/id_table.hpp"
 #include "durable/model/operation.hpp"
 #include "log_core.hpp"
 #include "worker_pool.hpp"
@@ -97,7 +96,7 @@ class ExecutionState {
   // Calls fn(const Operation&) for every known operation, in no particular order.
   template <class Fn>
   void for_each_operation(Fn&& fn) const {
-    for (const auto& entry : operations_) fn(entry.op);
+    operations_.for_each([&](const Entry& entry) { fn(entry.op); });
   }
   // The invocation's plugin hooks; null when no plugin is registered (the common case: every
   // hook site tests this pointer and does nothing else).
@@ -105,8 +104,8 @@ class ExecutionState {
   void set_plugins(std::shared_ptr<PluginDispatcher> plugins) { plugins_ = std::move(plugins); }
   // Whether the operation was in the state this invocation started with.
   bool existed_at_start(std::string_view id) const {
-    auto it = operations_.find(id);
-    return it != operations_.end() && it->initial;
+    const Entry* entry = operations_.find(id);
+    return entry != nullptr && entry->initial;
   }
   // The first EXECUTION operation of the state this invocation started with, or null.
   const Operation* initial_execution() const { return find(initial_execution_id_); }
@@ -222,29 +221,18 @@ class ExecutionState {
   std::thread::id owner_;
   std::mutex sdk_mutex_;
 
-  // One node per operation, keyed by the operation's own id (looked up by string_view), so the
-  // id is stored once: replaying a long execution keeps one copy of every operation, and this
-  // is it. `initial` marks the operations of the state the invocation started with. The members
-  // are mutable because set elements are const; only the id is the key, and no merge changes it.
+  // One record per operation, keyed by the operation's own id, so the id is stored once:
+  // replaying a long execution keeps one copy of every operation, and this is it. `initial`
+  // marks the operations of the state the invocation started with. Records never move, so the
+  // pointers find() hands out stay valid while merges add operations.
   struct Entry {
-    mutable Operation op;
-    mutable bool initial = false;
+    Operation op;
+    bool initial = false;
   };
-  struct EntryHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-    std::size_t operator()(const Entry& e) const { return (*this)(std::string_view(e.op.id)); }
+  struct EntryKey {
+    static std::string_view of(const Entry& e) { return e.op.id; }
   };
-  struct EntryEq {
-    using is_transparent = void;
-    static std::string_view key(std::string_view id) { return id; }
-    static std::string_view key(const Entry& e) { return e.op.id; }
-    template <class A, class B>
-    bool operator()(const A& a, const B& b) const {
-      return key(a) == key(b);
-    }
-  };
-  std::unordered_set<Entry, EntryHash, EntryEq> operations_;
+  IdTable<Entry, EntryKey> operations_;
   std::string initial_execution_id_;
 
   Termination termination_ = Termination::None;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -93,23 +94,25 @@ bool ends_body_run(const OperationUpdate& u) {
 }
 
 // One end of a step body run as the runner records it: the step's id and name. An id made by
-// the SDK (64 lowercase hex characters) is kept as its 32 bytes, with no heap string per step;
-// any other id is kept as given.
+// the SDK (64 lowercase hex characters) is kept as its 32 bytes; any other id, and the name, are
+// kept in the log's shared text (`ObservationLog::text`), so an entry is 44 bytes and no heap
+// string (a long execution records one per step).
 class BodyRun {
  public:
-  BodyRun(std::string_view id, std::string name) : name_(std::move(name)) {
-    if (id.size() == 2 * packed_.size() &&
-        std::all_of(id.begin(), id.end(), [](char c) { return nibble(c) >= 0; })) {
-      for (std::size_t i = 0; i < packed_.size(); ++i) {
-        packed_[i] = static_cast<unsigned char>(nibble(id[2 * i]) * 16 + nibble(id[2 * i + 1]));
-      }
-      is_packed_ = true;
+  // Appends what the entry does not hold itself to `text`.
+  BodyRun(std::string_view id, std::string_view name, std::string& text)
+      : text_at_(static_cast<std::uint32_t>(text.size())),
+        name_size_(static_cast<std::uint32_t>(name.size())) {
+    if (pack(id)) {
+      id_size_ = kPacked;
     } else {
-      other_id_ = std::string(id);
+      id_size_ = static_cast<std::uint32_t>(id.size());
+      text.append(id);
     }
+    text.append(name);
   }
-  std::string id() const {
-    if (!is_packed_) return other_id_;
+  std::string id(const std::string& text) const {
+    if (id_size_ != kPacked) return text.substr(text_at_, id_size_);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out(2 * packed_.size(), '0');
     for (std::size_t i = 0; i < packed_.size(); ++i) {
@@ -118,19 +121,37 @@ class BodyRun {
     }
     return out;
   }
-  const std::string& name() const { return name_; }
+  std::string name(const std::string& text) const {
+    return text.substr(text_at_ + (id_size_ == kPacked ? 0 : id_size_), name_size_);
+  }
 
  private:
-  // 0..15 for a lowercase hex digit, -1 otherwise (upper case is not the SDK's spelling).
-  static int nibble(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
+  static constexpr std::uint32_t kPacked = 0xffffffffU;
+  // Packs `id` into packed_ in one pass if it is 64 lowercase hex digits (upper case is not the
+  // SDK's spelling); returns false, packed_ unspecified, otherwise.
+  bool pack(std::string_view id) {
+    // 0..15 for a lowercase hex digit, 16 (an invalid bit) for any other byte.
+    static constexpr auto kNibble = [] {
+      std::array<unsigned char, 256> table{};
+      table.fill(16);
+      for (unsigned char d = 0; d < 10; ++d) table['0' + d] = d;
+      for (unsigned char d = 0; d < 6; ++d) table['a' + d] = static_cast<unsigned char>(10 + d);
+      return table;
+    }();
+    if (id.size() != 2 * packed_.size()) return false;
+    unsigned invalid = 0;
+    for (std::size_t i = 0; i < packed_.size(); ++i) {
+      const unsigned hi = kNibble[static_cast<unsigned char>(id[2 * i])];
+      const unsigned lo = kNibble[static_cast<unsigned char>(id[2 * i + 1])];
+      invalid |= hi | lo;
+      packed_[i] = static_cast<unsigned char>((hi << 4) | (lo & 15));
+    }
+    return (invalid & 16) == 0;
   }
   std::array<unsigned char, 32> packed_{};
-  bool is_packed_ = false;
-  std::string other_id_;
-  std::string name_;
+  std::uint32_t text_at_ = 0;    // where this entry's id (unless packed) and name start in text
+  std::uint32_t id_size_ = 0;    // kPacked: the id is packed_
+  std::uint32_t name_size_ = 0;
 };
 
 // What the runner saw at the checkpoint seam for one execution, in the form it is recorded in:
@@ -141,14 +162,19 @@ struct ObservationLog {
   std::map<std::string, std::size_t> at_most_once_starts;
   // deque: grows without copying what it holds, and without a vector's spare capacity.
   std::deque<BodyRun> body_runs;
+  std::string text;  // the body runs' names and unpacked ids
+
+  void add_body_run(std::string_view id, std::string_view name) {
+    body_runs.emplace_back(id, name, text);
+  }
 
   OperationObservations materialize() const {
     OperationObservations out;
     out.invoke_starts = invoke_starts;
     out.at_most_once_starts = at_most_once_starts;
     for (const auto& run : body_runs) {
-      std::string id = run.id();
-      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(std::move(id), run.name());
+      std::string id = run.id(text);
+      if (out.step_runs[id]++ == 0) out.step_names.emplace_back(std::move(id), run.name(text));
     }
     return out;
   }
@@ -281,7 +307,8 @@ struct DurableRunner::Impl {
         }
         for (const auto& u : request.updates) {
           if (!ends_body_run(u)) continue;
-          record->update_observed().body_runs.emplace_back(u.id, u.name.value_or(""));
+          record->update_observed().add_body_run(
+              u.id, u.name ? std::string_view(*u.name) : std::string_view());
         }
       };
       observer.accepted = [this, record](const CheckpointDurableExecutionRequest& request) {

@@ -160,6 +160,27 @@ TEST_F(CheckpointValidationTest, ParentMustBeAnExistingOrEarlierStartedContext) 
   EXPECT_NO_THROW(checkpoint({step_start("s2", "ctx")}));
 }
 
+TEST_F(CheckpointValidationTest, BatchRulesHoldAcrossTheValidatorsInlineEntries) {
+  // The validator keeps a request's first few ids in place and the rest aside: duplicates and
+  // parents must be found on either side of that line.
+  std::vector<OperationUpdate> updates;
+  for (int i = 0; i < 6; ++i) updates.push_back(step_start("s" + std::to_string(i)));
+  updates.push_back(context_start("ctx"));  // the 7th id, kept aside
+  auto duplicate_early = updates;
+  duplicate_early.push_back(step_start("s1"));
+  expect_rejected(duplicate_early, "Cannot checkpoint multiple operations with the same ID.");
+  auto duplicate_late = updates;
+  duplicate_late.push_back(step_start("s5"));
+  expect_rejected(duplicate_late, "Cannot checkpoint multiple operations with the same ID.");
+  updates.push_back(step_start("child", "ctx"));
+  updates.push_back(step_succeed("s0", "1"));
+  updates.push_back(step_succeed("s5", "1"));
+  EXPECT_NO_THROW(checkpoint(updates));
+  EXPECT_EQ(op("s0").status, OperationStatus::Succeeded);
+  EXPECT_EQ(op("s5").status, OperationStatus::Succeeded);
+  EXPECT_EQ(op("child").parent_id, std::optional<std::string>("ctx"));
+}
+
 TEST_F(CheckpointValidationTest, BatchRulesHoldForLargeRequests) {
   // Past a few dozen updates the validator indexes the request's ids; the rules stay the same.
   std::vector<OperationUpdate> updates;

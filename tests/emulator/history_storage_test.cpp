@@ -55,6 +55,31 @@ TEST(HistoryStorage, ReturnsEveryFieldAsAppended) {
   EXPECT_TRUE(std::holds_alternative<EmptyDetails>(start.details));
 }
 
+TEST(HistoryStorage, StepSucceededDetailsComeBackAsAppendedInEveryShape) {
+  // The usual shape is stored compactly; every other one as is. All must read back unchanged.
+  const Operation op = step_op(std::string(64, 'b'), "s", std::nullopt);
+  std::vector<StepSucceededDetails> shapes(6);
+  shapes[0].result.payload = "7";
+  shapes[0].retry_details.current_attempt = 1;
+  shapes[1].retry_details.current_attempt = 3;  // no result
+  shapes[2].result.payload = std::string(300, 'r');
+  shapes[2].retry_details.current_attempt = 2;
+  shapes[3].result.payload = "";
+  shapes[3].result.truncated = false;
+  shapes[3].retry_details.current_attempt = 1;
+  shapes[4].result.payload = "1";
+  shapes[4].retry_details = RetryDetails{2, 5};  // a wait_for_condition poll's
+  shapes[5].result.payload = "x";  // no attempt at all
+  History history;
+  for (const auto& d : shapes) {
+    history.append(make_op_event(EventType::StepSucceeded, op, at(1), d));
+  }
+  ASSERT_EQ(history.size(), shapes.size());
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    EXPECT_EQ(std::get<StepSucceededDetails>(history.at(i).details), shapes[i]) << i;
+  }
+}
+
 TEST(HistoryStorage, AbsentAndEmptyFieldsStayDistinct) {
   History history;
   // An empty name is not an absent one, and an absent parent is not an empty one.

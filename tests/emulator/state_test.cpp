@@ -89,6 +89,32 @@ TEST_F(StateTest, PagesWithMarkersOfTheCurrentSequence) {
   EXPECT_THROW(state(std::string("garbage"), 2), ApiError);
 }
 
+TEST_F(StateTest, PagesSkipHiddenChildrenAcrossPageBoundaries) {
+  // Visible and hidden operations interleave; every page size must list each visible operation
+  // exactly once, in creation order, and end with no marker.
+  checkpoint({step_start("a"), context_start("c1"), step_start("h1", "c1"),
+              context_start("c2", "c1"), step_start("h2", "c2"), step_start("b"),
+              context_start("k", "c1"), step_succeed("h2", "1"), context_succeed("c2", "1"),
+              step_succeed("h1", "1"), context_succeed("c1", "1"), step_start("d"),
+              context_start("r"), step_start("v", "r"), context_succeed("r", "", true)});
+  const std::vector<std::string> visible{"inv-exec-1", "a", "c1", "b", "d", "r", "v"};
+  EXPECT_EQ(ids(state().operations), visible);
+  for (std::int64_t size = 1; size <= 8; ++size) {
+    std::vector<std::string> seen;
+    std::optional<std::string> marker;
+    int pages = 0;
+    do {
+      auto page = state(marker, size);
+      EXPECT_LE(page.operations.size(), static_cast<std::size_t>(size));
+      EXPECT_FALSE(page.operations.empty()) << "an empty page before the end, size " << size;
+      for (const auto& id : ids(page.operations)) seen.push_back(id);
+      marker = page.next_marker;
+      ASSERT_LT(++pages, 20);
+    } while (marker);
+    EXPECT_EQ(seen, visible) << "page size " << size;
+  }
+}
+
 TEST_F(StateTest, MaxItemsOutOfRange) {
   try {
     state(std::nullopt, 1001);

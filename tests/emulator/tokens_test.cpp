@@ -72,6 +72,20 @@ TEST(CheckpointTokenFormatTest, IsTheCompactJsonOfItsMembersEvenWithCharactersTo
   EXPECT_EQ(Json::parse(*base64_decode(t))["arn"], arn);
 }
 
+TEST(CheckpointTokenFormatTest, AnEncodedHeadGivesTheSameTokenForEveryPrefixLength) {
+  // The service encodes the invocation's fixed prefix once; the token must not change for it,
+  // whatever the prefix leaves over after its whole 3-byte groups (0, 1 or 2 bytes).
+  for (const std::string arn : {"a", "ab", "abc", "arn:aws:lambda:us-east-1:1:function:f"}) {
+    const std::string prefix = checkpoint_token_prefix(arn, "inv-1", "key");
+    const std::string head = encode_token_head(prefix);
+    for (std::uint64_t seq : {std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{12345},
+                              ~std::uint64_t{0}}) {
+      EXPECT_EQ(make_checkpoint_token(prefix, head, seq), make_checkpoint_token(prefix, seq))
+          << arn << " " << seq;
+    }
+  }
+}
+
 TEST(SecretTest, RandomHexIsFreshEachTimeAndComparedExactly) {
   auto a = random_hex(16);
   EXPECT_EQ(a.size(), 32u);

@@ -1,6 +1,7 @@
 // White-box tests of the SDK's private pieces: the checkpoint batcher and error conversion.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "checkpoint_batcher.hpp"
@@ -80,6 +81,59 @@ TEST(CheckpointBatcher, TakingIntoABufferReplacesItsContentAndKeepsItsCapacity) 
   EXPECT_EQ(out.data(), buffer);  // the same allocation serves the next request
   b.take_batch(out);
   EXPECT_TRUE(out.empty());
+}
+
+std::vector<std::string> ids_of(const std::vector<OperationUpdate>& batch) {
+  std::vector<std::string> ids;
+  for (const auto& u : batch) ids.push_back(u.id);
+  return ids;
+}
+
+TEST(CheckpointBatcher, AReusedBatchVectorHoldsExactlyTheNextBatch) {
+  // The SDK passes one vector to every flush: what it held before (the last request, or
+  // anything else) must never leak into the next request.
+  CheckpointBatcher b(BatchLimits{2, 1 << 20});
+  std::vector<OperationUpdate> batch{update(90), update(91), update(92)};
+  b.push(update(0));
+  b.take_batch(batch);
+  EXPECT_EQ(ids_of(batch), (std::vector<std::string>{"op-0"}));
+  for (std::size_t i = 1; i <= 3; ++i) b.push(update(i));
+  b.take_batch(batch);
+  EXPECT_EQ(ids_of(batch), (std::vector<std::string>{"op-1", "op-2"}));
+  b.take_batch(batch);
+  EXPECT_EQ(ids_of(batch), (std::vector<std::string>{"op-3"}));
+  EXPECT_TRUE(b.empty());
+  b.take_batch(batch);
+  EXPECT_TRUE(batch.empty());
+  // Taking moves the updates out whole.
+  b.push(update(4, 10));
+  b.take_batch(batch);
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0], update(4, 10));
+}
+
+TEST(CheckpointBatcher, KeepsFifoOrderWhenPushesAndTakesInterleave) {
+  // A queue that is never fully drained (more is pushed while batches are cut) drops the taken
+  // entries as it goes; order and contents must survive that.
+  CheckpointBatcher b(BatchLimits{3, 1 << 20});
+  std::vector<OperationUpdate> pushed;
+  std::vector<OperationUpdate> sent;
+  std::vector<OperationUpdate> batch;
+  for (int round = 0; round < 50; ++round) {
+    for (int k = 0; k < 2 + round % 4; ++k) {
+      pushed.push_back(update(pushed.size(), round % 3 == 0 ? 20 : 0));
+      b.push(OperationUpdate(pushed.back()));
+    }
+    b.take_batch(batch);
+    ASSERT_EQ(batch.size(), std::min<std::size_t>(3, pushed.size() - sent.size()));
+    sent.insert(sent.end(), batch.begin(), batch.end());
+    EXPECT_EQ(b.size(), pushed.size() - sent.size());
+  }
+  while (!b.empty()) {
+    b.take_batch(batch);
+    sent.insert(sent.end(), batch.begin(), batch.end());
+  }
+  EXPECT_EQ(sent, pushed);
 }
 
 TEST(CheckpointBatcher, UpperBoundIsNeverBelowTheExactSize) {

@@ -82,6 +82,36 @@ TEST(RunnerEndToEndTest, NamedStepsRunOnceEachInOrder) {
   EXPECT_GE(result.invocations()[1].start - result.invocations()[0].end, std::chrono::seconds(10));
 }
 
+TEST(RunnerEndToEndTest, ObservesEveryBodyRunWithTheStepsIdAndName) {
+  // The runner records body runs compactly (ids packed, names in one shared text): what a test
+  // reads back must be the ids and names as sent, in first-seen order, with every run counted.
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    ctx.step([](StepContext&) { return 1; }, "first");
+    ctx.step(
+        [](StepContext& sc) {
+          if (sc.attempt() < 3) throw std::runtime_error("not yet");
+          return 2;
+        },
+        "a much longer step name, well past any short-string buffer",
+        {.retry_strategy = retry_presets::fixed(Duration::from_seconds(1))});
+    ctx.step([](StepContext&) { return 3; });
+    return 0;
+  });
+  const auto result = runner.run();
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
+  const auto& seen = result.observations();
+  const auto steps = result.operations(OperationType::Step);
+  ASSERT_EQ(steps.size(), 3u);
+  const std::vector<std::pair<std::string, std::string>> expected{
+      {steps[0].id(), "first"},
+      {steps[1].id(), "a much longer step name, well past any short-string buffer"},
+      {steps[2].id(), ""}};
+  EXPECT_EQ(seen.step_names, expected);
+  EXPECT_EQ(seen.step_runs.at(steps[0].id()), 1u);
+  EXPECT_EQ(seen.step_runs.at(steps[1].id()), 3u);
+  EXPECT_EQ(seen.step_runs.at(steps[2].id()), 1u);
+}
+
 TEST(RunnerEndToEndTest, StepFailingOnceIsRetriedInASecondInvocation) {
   int calls = 0;
   DurableRunner runner([&](const Json&, DurableContext& ctx) -> Json {
