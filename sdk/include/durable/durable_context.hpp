@@ -96,9 +96,9 @@ struct RawBatch {
   CompletionReason reason = CompletionReason::AllCompleted;
 };
 // Runs item `index` in its item context and returns its serialized result.
-using ItemBody = std::function<std::optional<std::string>(DurableContext&, std::size_t index)>;
+using ItemBody = FunctionRef<std::optional<std::string>(DurableContext&, std::size_t index)>;
 // Encodes the finished batch as the outer context's output.
-using BatchEncoder = std::function<ChildOutput(const RawBatch&)>;
+using BatchEncoder = FunctionRef<ChildOutput(const RawBatch&)>;
 
 }  // namespace detail
 
@@ -616,7 +616,9 @@ BatchResult<T> DurableContext::typed_batch(
       fail_deserialization(raw.operation_id, e.what());
     }
   };
-  BatchResult<T> result = built ? std::move(*built) : decode();
+  // The result built here already carries the item names.
+  if (built) return std::move(*built);
+  const BatchResult<T> result = decode();
   // Names are not part of the encoding; they follow from the call.
   std::vector<BatchItem<T>> items = result.all();
   for (auto& item : items) {
