@@ -105,6 +105,71 @@ TEST(ConfigDeductionTest, ReusedConfigWithAResultSerDesOfAnotherTypeIsRejected) 
   EXPECT_TRUE(result.operations(OperationType::ChainedInvoke).empty());
 }
 
+// One CallbackConfig (or WaitForCallbackConfig), whatever value type it was made for, serves
+// callbacks of every value type: its timeouts (and the submitter's retry strategy) apply.
+TEST(ConfigDeductionTest, OneCallbackConfigServesCallbacksOfEveryValueType) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    const CallbackConfig shared{.heartbeat_timeout = Duration::from_minutes(5)};
+    auto answered = ctx.create_callback<Json>("answered", shared);
+    auto silent = ctx.create_callback<int>("silent", shared);
+    const WaitForCallbackConfig wait_shared{.heartbeat_timeout = Duration::from_minutes(5)};
+    std::string waited;
+    try {
+      ctx.wait_for_callback<Json>([](const std::string&, WaitForCallbackContext&) {}, "waited",
+                                  wait_shared);
+    } catch (const CallbackTimeoutError& e) {
+      waited = e.error_type();
+    }
+    std::string unanswered;
+    try {
+      silent.result();
+    } catch (const CallbackTimeoutError& e) {
+      unanswered = e.error_type();
+    }
+    return {{"answered", answered.result()}, {"silent", unanswered}, {"waited", waited}};
+  });
+  runner.on_callback("answered").succeed({{"k", 1}});
+  const auto result = runner.run(Json::object());
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
+  EXPECT_EQ(result.result(), (Json{{"answered", {{"k", 1}}},
+                                   {"silent", kCallbackHeartbeatErrorType},
+                                   {"waited", kCallbackHeartbeatErrorType}}));
+}
+
+// A shared callback config that carries a SerDes of another value type cannot decode this
+// callback's value: a ValidationError naming the callback, before anything is checkpointed.
+TEST(ConfigDeductionTest, ASharedCallbackConfigWithASerDesOfAnotherTypeIsRejected) {
+  DurableRunner runner([](const Json&, DurableContext& ctx) -> Json {
+    CallbackConfig<std::string> config;
+    config.serdes = std::make_shared<JsonSerDes<std::string>>();
+    WaitForCallbackConfig<std::string> wait_config;
+    wait_config.serdes = config.serdes;
+    Json messages = Json::array();
+    try {
+      ctx.create_callback<int>("typed", config);
+    } catch (const ValidationError& e) {
+      messages.push_back(e.what());
+    }
+    try {
+      ctx.wait_for_callback<int>([](const std::string&, WaitForCallbackContext&) {}, "waited",
+                                 wait_config);
+    } catch (const ValidationError& e) {
+      messages.push_back(e.what());
+    }
+    return messages;
+  });
+  const auto result = runner.run(Json::object());
+  ASSERT_EQ(result.status(), ExecutionStatus::Succeeded) << result;
+  ASSERT_EQ(result.result().size(), 2u) << result.result();
+  EXPECT_NE(result.result()[0].get<std::string>().find("callback 'typed'"), std::string::npos)
+      << result.result();
+  EXPECT_NE(result.result()[1].get<std::string>().find("wait_for_callback 'waited'"),
+            std::string::npos)
+      << result.result();
+  EXPECT_TRUE(result.operations(OperationType::Callback).empty());
+  EXPECT_TRUE(result.operations(OperationType::Context).empty());
+}
+
 // One StepConfig, whatever type it was made for, serves steps of every result type: its retry
 // strategy and semantics apply.
 TEST(ConfigDeductionTest, OneStepConfigServesStepsOfEveryResultType) {

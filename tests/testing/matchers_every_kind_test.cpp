@@ -5,6 +5,11 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <durable/testing.hpp>
 
 namespace durable::testing {
@@ -96,6 +101,34 @@ TEST(MatchersEveryKindTest, ErrorAndStatusMatchersOnEveryKind) {
             "which is a STEP operation");
   EXPECT_THAT(r.operations(OperationType::Wait), ElementsAre(HasName("pause")));
   EXPECT_THAT(r.operations(), Not(Contains(HasName("missing"))));
+}
+
+TEST(MatchersEveryKindTest, ASubjectWithoutThePropertyDoesNotMatchAndSaysWhatItIs) {
+  const auto r = run_every_kind();
+  EXPECT_EQ(explain(HasName("x"), r), "which is an execution result, not an operation");
+  EXPECT_EQ(explain(HasStatus(OperationStatus::Succeeded), r),
+            "which is an execution result, not an operation");
+  EXPECT_EQ(explain(HasStatus(ExecutionStatus::Succeeded), r.get_step("step")),
+            "which is a STEP operation, not an execution result");
+  EXPECT_EQ(explain(HasType(OperationType::Step), Json(1)), "which is a JSON value, not an operation");
+  EXPECT_EQ(explain(HasErrorType("X"), Json(1)), "which is a JSON value, which has no error");
+  EXPECT_EQ(explain(JsonEq(7), r.get_step("step")), "which is a STEP operation, not JSON");
+  EXPECT_EQ(explain(Succeeded(), ErrorObject{}), "which is an error, which has no status");
+  EXPECT_EQ(explain(HasResult(JsonEq(7)), ErrorObject{}), "which is an error, which has no result");
+  EXPECT_EQ(explain(IsInvokeOf("validate"), r), "which is an execution result");
+}
+
+TEST(MatchersEveryKindTest, JsonEqTakesAnythingConvertibleToJsonAndAnyText) {
+  EXPECT_THAT(7, JsonEq(7));
+  EXPECT_THAT((std::vector<int>{1, 2}), JsonEq({1, 2}));
+  EXPECT_THAT(std::string_view(R"({"a": 1})"), JsonEq({{"a", 1}}));
+  EXPECT_THAT("[true]", JsonEq({true}));
+  EXPECT_EQ(explain(JsonEq(7), std::string_view("{oops")), "which is not JSON");
+  // One matcher object serves several subject types.
+  const DurableMatcher seven = JsonEq(7);
+  EXPECT_THAT(Json(7), seven);
+  EXPECT_THAT(std::optional<std::string>("7"), seven);
+  EXPECT_THAT((std::vector<Json>{Json(1), Json(7)}), Contains(seven));
 }
 
 Json invokes_pay(const Json&, DurableContext& ctx) {

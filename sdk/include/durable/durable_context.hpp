@@ -96,9 +96,9 @@ struct RawBatch {
   CompletionReason reason = CompletionReason::AllCompleted;
 };
 // Runs item `index` in its item context and returns its serialized result.
-using ItemBody = std::function<std::optional<std::string>(DurableContext&, std::size_t index)>;
+using ItemBody = FunctionRef<std::optional<std::string>(DurableContext&, std::size_t index)>;
 // Encodes the finished batch as the outer context's output.
-using BatchEncoder = std::function<ChildOutput(const RawBatch&)>;
+using BatchEncoder = FunctionRef<ChildOutput(const RawBatch&)>;
 
 }  // namespace detail
 
@@ -207,6 +207,12 @@ class DurableContext {
   template <class T = std::string>
   Callback<T> create_callback(OperationName name = std::nullopt,
                               std::type_identity_t<CallbackConfig<T>> config = {});
+  // The same with a CallbackConfig made for another value type (one config shared by callbacks
+  // of several types): its timeouts apply. Its serdes decodes another type, so a set one is a
+  // ValidationError naming the callback, thrown before anything is checkpointed.
+  template <class T, class U>
+    requires(!std::is_same_v<U, T>)
+  Callback<T> create_callback(OperationName name, const CallbackConfig<U>& config);
 
   // Creates a callback, hands its id to `submitter(callback_id, WaitForCallbackContext&)` and
   // waits for the answer (SDK-SEMANTICS.md §3.5, PROTOCOL.md §7.1, §10.3). Checkpoints a CONTEXT
@@ -222,6 +228,12 @@ class DurableContext {
   template <class T = std::string, class F>
   T wait_for_callback(F&& submitter, OperationName name = std::nullopt,
                       std::type_identity_t<WaitForCallbackConfig<T>> config = {});
+  // The same with a WaitForCallbackConfig made for another value type: its timeouts and retry
+  // strategy apply; a set serdes is a ValidationError naming the operation, thrown before
+  // anything is checkpointed.
+  template <class T, class F, class U>
+    requires(!std::is_same_v<U, T>)
+  T wait_for_callback(F&& submitter, OperationName name, const WaitForCallbackConfig<U>& config);
 
   // Polls `check(state, WaitForConditionCheckContext&) -> S` until config.wait_strategy says
   // stop, and returns the last state (SDK-SEMANTICS.md §3.6, PROTOCOL.md §10.2).
@@ -495,6 +507,33 @@ Callback<T> DurableContext::create_callback(OperationName name,
   return Callback<T>(std::move(handle), std::move(serdes));
 }
 
+template <class T, class U>
+  requires(!std::is_same_v<U, T>)
+Callback<T> DurableContext::create_callback(OperationName name, const CallbackConfig<U>& config) {
+  if (config.serdes) {
+    throw ValidationError("callback '" + name.value_or("") +
+                          "': the CallbackConfig's serdes decodes another type than the value "
+                          "type of this callback; use a CallbackConfig of that type");
+  }
+  return create_callback<T>(std::move(name),
+                            CallbackConfig<T>{config.timeout, config.heartbeat_timeout, nullptr});
+}
+
+template <class T, class F, class U>
+  requires(!std::is_same_v<U, T>)
+T DurableContext::wait_for_callback(F&& submitter, OperationName name,
+                                    const WaitForCallbackConfig<U>& config) {
+  if (config.serdes) {
+    throw ValidationError("wait_for_callback '" + name.value_or("") +
+                          "': the WaitForCallbackConfig's serdes decodes another type than the "
+                          "value type of this operation; use a WaitForCallbackConfig of that "
+                          "type");
+  }
+  return wait_for_callback<T>(std::forward<F>(submitter), std::move(name),
+                              WaitForCallbackConfig<T>{config.timeout, config.heartbeat_timeout,
+                                                       config.retry_strategy, nullptr});
+}
+
 template <class T, class F>
 T DurableContext::wait_for_callback(F&& submitter, OperationName name,
                                     std::type_identity_t<WaitForCallbackConfig<T>> config) {
@@ -616,7 +655,9 @@ BatchResult<T> DurableContext::typed_batch(
       fail_deserialization(raw.operation_id, e.what());
     }
   };
-  BatchResult<T> result = built ? std::move(*built) : decode();
+  // The result built here already carries the item names.
+  if (built) return std::move(*built);
+  const BatchResult<T> result = decode();
   // Names are not part of the encoding; they follow from the call.
   std::vector<BatchItem<T>> items = result.all();
   for (auto& item : items) {

@@ -22,6 +22,7 @@
 #include "durable/wait_for_callback_context.hpp"
 #include "durable/wait_for_condition_check_context.hpp"
 #include "durable/wait_strategy.hpp"
+#include "durable/detail/function_ref.hpp"
 
 namespace durable {
 
@@ -34,16 +35,16 @@ namespace detail {
 inline constexpr std::size_t kChildResultInlineLimit = 256 * 1024;
 
 // A step body with the user's value already serialized (nullopt: void step).
-using StepBody = std::function<std::optional<std::string>(StepContext&)>;
+using StepBody = FunctionRef<std::optional<std::string>(StepContext&)>;
 
 struct ChildOutput {
   std::optional<std::string> payload;  // serialized result; nullopt for void bodies
   std::optional<std::string> summary;  // summary_generator output, only for oversized payloads
 };
-using ChildBody = std::function<ChildOutput(DurableContext&)>;
+using ChildBody = FunctionRef<ChildOutput(DurableContext&)>;
 // Throws the error a failed child context surfaces as (called with the context's id and its
 // checkpointed ErrorObject); returning instead means "ChildContextError".
-using ChildFailure = std::function<void(const std::string& context_id, const ErrorObject& error)>;
+using ChildFailure = FunctionRef<void(const std::string& context_id, const ErrorObject& error)>;
 
 // Payload types as invoke sends them: string literals, C strings and string views are sent as
 // std::string (their JSON encoding is a JSON string); everything else as its decayed type.
@@ -63,20 +64,20 @@ struct InvokeRequest {
   std::optional<std::string> tenant_id;
 };
 // Serializes the invoke payload for the operation with the given id (throws SerDesError).
-using PayloadEncoder = std::function<std::string(const std::string& operation_id)>;
+using PayloadEncoder = FunctionRef<std::string(const std::string& operation_id)>;
 
 // One check of wait_for_condition, with the state already (de)serialized.
 struct ConditionOutcome {
   std::string state;  // serialized new state
   WaitForConditionDecision decision;
 };
-using ConditionBody = std::function<ConditionOutcome(const std::optional<std::string>& stored,
+using ConditionBody = FunctionRef<ConditionOutcome(const std::optional<std::string>& stored,
                                                      WaitForConditionCheckContext&)>;
 
 // wait_for_callback's user parts with the value type erased: the submitter, and the conversion of
 // the callback's raw Result into the operation's checkpointed Payload (operation id given).
-using Submitter = std::function<void(const std::string& callback_id, WaitForCallbackContext&)>;
-using CallbackTranscoder = std::function<std::optional<std::string>(
+using Submitter = FunctionRef<void(const std::string& callback_id, WaitForCallbackContext&)>;
+using CallbackTranscoder = FunctionRef<std::optional<std::string>(
     const std::optional<std::string>& raw_result, const std::string& operation_id)>;
 
 // Where one operation sits: its deterministic id and its (normalized) name.

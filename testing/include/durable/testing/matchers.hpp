@@ -10,13 +10,22 @@
 //                                 Succeeded())));
 //   EXPECT_THAT(result, AllOf(Failed(), HasErrorType("StepError"), HasErrorMessage("declined")));
 //
+// Every factory returns a DurableMatcher, which gmock turns into a Matcher of whatever the
+// assertion holds: an operation (TestOperation or a typed view), a TestResult, an ErrorObject (or
+// an optional one), a Json, or JSON text. A matcher whose property the subject does not have (a
+// result of a WAIT, the payload of a STEP) does not match, and says why. The matchers' work is
+// compiled once in the library: a test file instantiates one small adapter per subject type, not
+// one class per matcher and use.
+//
 // This header is the one public header of the harness that includes gmock; it is meant for test
 // code only.
 #pragma once
 
 #include <gmock/gmock.h>
 
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -29,223 +38,162 @@
 #include "durable/testing/test_operation.hpp"
 
 namespace durable::testing {
+
+class TestResult;
+
 namespace detail {
 
-// The JSON value a matcher argument stands for: a Json as is, text (std::string, string_view,
-// const char*, std::optional<std::string> payloads) parsed as JSON. Text that is not JSON, or an
-// absent payload, yields std::nullopt so the matcher fails with a message instead of throwing.
-// Out of line (matchers.cpp), so that test files do not compile nlohmann's parser.
-std::optional<Json> parse_json_text(std::string_view text);
-template <class T>
-std::optional<Json> as_json(const T& value) {
-  if constexpr (std::is_same_v<T, Json>) {
-    return value;
-  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
-    return parse_json_text(std::string_view(value));
-  } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
-    if (!value) return std::nullopt;
-    return parse_json_text(*value);
-  } else {
-    return Json(value);
-  }
-}
-
-// The error an argument carries: an ErrorObject itself, an optional one, or whatever error()
-// returns (operations, TestResult).
-template <class T>
-std::optional<ErrorObject> error_of(const T& arg) {
-  if constexpr (std::is_same_v<T, ErrorObject>) {
-    return arg;
-  } else if constexpr (std::is_same_v<T, std::optional<ErrorObject>>) {
-    return arg;
-  } else {
-    return arg.error();
-  }
-}
-
-// Whether `arg` (an operation or a TestResult) has the "succeeded"/"failed" status of its kind.
-template <class T>
-bool has_outcome(const T& arg, bool succeeded) {
-  const auto status = arg.status();
-  if constexpr (std::is_same_v<std::remove_cvref_t<decltype(status)>, ::durable::OperationStatus>) {
-    return status == (succeeded ? ::durable::OperationStatus::Succeeded
-                                : ::durable::OperationStatus::Failed);
-  } else {
-    return status == (succeeded ? ExecutionStatus::Succeeded : ExecutionStatus::Failed);
-  }
-}
-
-// "a WAIT operation", "an EXECUTION operation".
-inline std::string kind_phrase(::durable::OperationType type) {
-  const std::string name(::durable::to_string(type));
-  const bool vowel = name.find_first_of("AEIOU") == 0;
-  return (vowel ? "an " : "a ") + name + " operation";
-}
-
-// The result an argument carries, as HasResult reads it. `absent` explains a missing result (an
-// operation kind that has none, or one that did not succeed); empty when `payload` is set.
-struct ResultText {
-  std::optional<std::string> payload;
-  std::string absent;
+// What a matcher is applied to, with the subject's type erased. Exactly one of the members is set,
+// except for an optional ErrorObject or optional text that is empty (`error_subject` /
+// `text_subject` tell those apart). A value that is only convertible to Json is converted into
+// `owned_json` (so a MatchSubject may be moved).
+struct MatchSubject {
+  const TestOperation* operation = nullptr;
+  const TestResult* result = nullptr;
+  const Json* json = nullptr;
+  std::optional<Json> owned_json;
+  bool error_subject = false;  // an ErrorObject or std::optional<ErrorObject>
+  const ErrorObject* error = nullptr;
+  bool text_subject = false;  // JSON text: std::string, string_view, C string, optional string
+  std::optional<std::string_view> text;
 };
-inline ResultText result_text_of(const TestOperation& op) {
-  std::optional<std::string> payload;
-  switch (op.type()) {
-    case ::durable::OperationType::Step: payload = StepOperation(op).result_payload(); break;
-    case ::durable::OperationType::Context: payload = ContextOperation(op).result_payload(); break;
-    case ::durable::OperationType::Callback: payload = CallbackOperation(op).result_payload(); break;
-    case ::durable::OperationType::ChainedInvoke:
-      payload = InvokeOperation(op).result_payload();
-      break;
-    default:
-      return {std::nullopt, "which is " + kind_phrase(op.type()) + ", which has no result"};
-  }
-  if (!payload) {
-    return {std::nullopt, "which has no result (status " +
-                              std::string(::durable::to_string(op.status())) + ")"};
-  }
-  return {std::move(payload), {}};
-}
-// A TestResult (or anything else with result_payload()): an absent result reads as JSON null,
-// as TestResult::result() does.
+
 template <class T>
-ResultText result_text_of(const T& arg) {
+inline constexpr bool kUnsupportedSubject = false;
+
+// The MatchSubject of `value`. Thread-safety: none needed (reads `value` only).
+template <class T>
+MatchSubject subject_of(const T& value) {
+  MatchSubject subject;
   if constexpr (std::is_base_of_v<TestOperation, T>) {
-    return result_text_of(static_cast<const TestOperation&>(arg));
+    subject.operation = &value;
+  } else if constexpr (std::is_same_v<T, TestResult>) {
+    subject.result = &value;
+  } else if constexpr (std::is_same_v<T, ErrorObject>) {
+    subject.error_subject = true;
+    subject.error = &value;
+  } else if constexpr (std::is_same_v<T, std::optional<ErrorObject>>) {
+    subject.error_subject = true;
+    subject.error = value ? &*value : nullptr;
+  } else if constexpr (std::is_same_v<T, Json>) {
+    subject.json = &value;
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    subject.text_subject = true;
+    subject.text = std::string_view(value);
+  } else if constexpr (std::is_same_v<T, std::optional<std::string>>) {
+    subject.text_subject = true;
+    if (value) subject.text = std::string_view(*value);
+  } else if constexpr (std::is_constructible_v<Json, const T&>) {
+    subject.owned_json.emplace(value);
   } else {
-    const auto& payload = arg.result_payload();
-    return {payload ? payload : std::optional<std::string>("null"), {}};
+    static_assert(kUnsupportedSubject<T>,
+                  "durable::testing matchers apply to operations, TestResult, ErrorObject, "
+                  "Json and JSON text");
   }
+  return subject;
 }
 
-// The bodies of the matchers below, compiled once in the library (matchers.cpp) so that a test
-// file instantiates only the thin MATCHER_P shells: nlohmann's diff and gmock's explanation
-// plumbing are not compiled again in every file. Each returns whether the argument matches and
-// writes the explanation to `listener` (which may not be interested).
-bool explain_json_eq(const Json& expected, const std::optional<Json>& actual,
-                     ::testing::MatchResultListener* listener);
-bool explain_result(const ResultText& text, const ::testing::Matcher<const Json&>& inner,
-                    ::testing::MatchResultListener* listener);
-bool explain_payload(const TestOperation& op, const ::testing::Matcher<const Json&>& inner,
-                     ::testing::MatchResultListener* listener);
-bool explain_invoke_of(const TestOperation& op, const std::string& function_name,
-                       ::testing::MatchResultListener* listener);
+// One matcher's check and description, compiled in the library (matchers.cpp). Immutable once
+// built, so one core serves every gmock Matcher made from it, on any thread.
+class MatcherCore {
+ public:
+  virtual ~MatcherCore() = default;
+  // Whether `subject` matches; on a mismatch writes why to `listener` (which may not listen).
+  virtual bool match(const MatchSubject& subject, ::testing::MatchResultListener* listener) const = 0;
+  // "has status SUCCEEDED", or with `negation` "does not have status SUCCEEDED".
+  virtual void describe(std::ostream& os, bool negation) const = 0;
+};
+
+// gmock's view of a MatcherCore for subjects passed as `Arg` (const X& or X&).
+template <class Arg>
+class ErasedMatcher final : public ::testing::MatcherInterface<Arg> {
+ public:
+  explicit ErasedMatcher(std::shared_ptr<const MatcherCore> core) : core_(std::move(core)) {}
+  bool MatchAndExplain(Arg value, ::testing::MatchResultListener* listener) const override {
+    return core_->match(subject_of<std::remove_cvref_t<Arg>>(value), listener);
+  }
+  void DescribeTo(std::ostream* os) const override { core_->describe(*os, false); }
+  void DescribeNegationTo(std::ostream* os) const override { core_->describe(*os, true); }
+
+ private:
+  std::shared_ptr<const MatcherCore> core_;
+};
 
 }  // namespace detail
 
-// Matches a durable::Json, or JSON text (std::string, optional payload), equal as JSON to
-// `expected` (object key order and number spelling do not matter). On mismatch it explains with
-// a JSON Patch from the actual to the expected value.
-MATCHER_P(JsonEq, expected,
-          std::string(negation ? "is not JSON equal to " : "is JSON equal to ") +
-              ::durable::Json(expected).dump()) {
-  return ::durable::testing::detail::explain_json_eq(::durable::Json(expected),
-                                                     ::durable::testing::detail::as_json(arg),
-                                                     result_listener);
-}
+// What every matcher of this header returns: converts to ::testing::Matcher<T> for any subject
+// type above, so it works in EXPECT_THAT, EXPECT_CALL argument lists and inside gmock's
+// combinators (AllOf, Not, Contains, ElementsAre, ...).
+class DurableMatcher {
+ public:
+  explicit DurableMatcher(std::shared_ptr<const detail::MatcherCore> core) : core_(std::move(core)) {}
 
-// JsonEq with a braced JSON value: JsonEq({{"amount", 100.0}}).
-inline auto JsonEq(::durable::Json::initializer_list_t expected) {
-  return JsonEq(::durable::Json(expected));
-}
+  template <class T>
+  operator ::testing::Matcher<T>() const {  // NOLINT(google-explicit-constructor): gmock converts
+    return ::testing::Matcher<T>(new detail::ErasedMatcher<const T&>(core_));
+  }
 
-// Matches anything with a status() member: operations (durable::OperationStatus) and
-// TestResult (durable::testing::ExecutionStatus).
-MATCHER_P(HasStatus, expected,
-          std::string(negation ? "does not have status " : "has status ") +
-              std::string(to_string(expected))) {
-  const auto actual = arg.status();
-  if (actual == expected) return true;
-  *result_listener << "whose status is " << to_string(actual);
-  return false;
-}
+  const detail::MatcherCore& core() const { return *core_; }
+
+ private:
+  std::shared_ptr<const detail::MatcherCore> core_;
+};
+
+namespace detail {
+DurableMatcher has_result(::testing::Matcher<const Json&> inner);
+DurableMatcher has_payload(::testing::Matcher<const Json&> inner);
+}  // namespace detail
+
+// Matches a durable::Json, JSON text (std::string, string_view, C string, optional payload), or
+// any value convertible to Json, equal as JSON to `expected` (object key order and number
+// spelling do not matter). A braced value works too: JsonEq({{"amount", 100.0}}). On mismatch it
+// explains with a JSON Patch from the actual to the expected value; text that is not JSON, or an
+// absent payload, does not match.
+DurableMatcher JsonEq(Json expected);
+
+// Matches an operation whose status() is `expected`.
+DurableMatcher HasStatus(::durable::OperationStatus expected);
+// Matches a TestResult whose status() is `expected`.
+DurableMatcher HasStatus(ExecutionStatus expected);
 
 // Matches an operation whose name() equals `expected`.
-MATCHER_P(HasName, expected,
-          std::string(negation ? "is not named " : "is named ") + std::string(expected)) {
-  if (arg.name() == std::string(expected)) return true;
-  *result_listener << "whose name is \"" << arg.name() << "\"";
-  return false;
-}
+DurableMatcher HasName(std::string_view expected);
 
 // Matches an operation whose type() equals `expected`.
-MATCHER_P(HasType, expected,
-          std::string(negation ? "is not of type " : "is of type ") +
-              std::string(::durable::to_string(expected))) {
-  if (arg.type() == expected) return true;
-  *result_listener << "whose type is " << ::durable::to_string(arg.type());
-  return false;
-}
+DurableMatcher HasType(::durable::OperationType expected);
 
 // Matches an operation (STEP, CONTEXT, CALLBACK or CHAINED_INVOKE, as a TestOperation or its
-// typed view) or a TestResult whose result, decoded as JSON, matches `inner`. An operation without
-// a result (a WAIT, or one that did not succeed) or whose result is not JSON does not match, and
-// the message says why.
-MATCHER_P(HasResult, inner, "has a result that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  return ::durable::testing::detail::explain_result(
-      ::durable::testing::detail::result_text_of(arg),
-      ::testing::SafeMatcherCast<const ::durable::Json&>(inner), result_listener);
+// typed view) or a TestResult whose result, decoded as JSON, matches `inner` (JsonEq, or any
+// matcher of a Json). An operation without a result (a WAIT, or one that did not succeed) or whose
+// result is not JSON does not match, and the message says why.
+DurableMatcher HasResult(const DurableMatcher& inner);
+template <class M>
+DurableMatcher HasResult(const M& inner) {
+  return detail::has_result(::testing::SafeMatcherCast<const Json&>(inner));
 }
 
 // Matches an operation (or TestResult) that succeeded: OperationStatus::Succeeded, or
 // ExecutionStatus::Succeeded for a TestResult.
-MATCHER(Succeeded, negation ? "did not succeed" : "succeeded") {
-  if (::durable::testing::detail::has_outcome(arg, true)) return true;
-  *result_listener << "whose status is " << to_string(arg.status());
-  return false;
-}
+DurableMatcher Succeeded();
 
 // Matches an operation (or TestResult) that failed (FAILED; TIMED_OUT and STOPPED do not match).
-MATCHER(Failed, negation ? "did not fail" : "failed") {
-  if (::durable::testing::detail::has_outcome(arg, false)) return true;
-  *result_listener << "whose status is " << to_string(arg.status());
-  return false;
-}
+DurableMatcher Failed();
 
 // Matches a CHAINED_INVOKE operation whose invoked function is `function_name`.
-MATCHER_P(IsInvokeOf, function_name,
-          std::string(negation ? "is not an invoke of " : "is an invoke of ") +
-              std::string(function_name)) {
-  return ::durable::testing::detail::explain_invoke_of(arg, std::string(function_name),
-                                                       result_listener);
-}
+DurableMatcher IsInvokeOf(std::string_view function_name);
 
 // Matches a CHAINED_INVOKE operation whose payload, decoded as JSON, matches `inner`.
-MATCHER_P(HasPayload, inner,
-          "has a payload that " + ::testing::DescribeMatcher<::durable::Json>(inner)) {
-  return ::durable::testing::detail::explain_payload(
-      arg, ::testing::SafeMatcherCast<const ::durable::Json&>(inner), result_listener);
+DurableMatcher HasPayload(const DurableMatcher& inner);
+template <class M>
+DurableMatcher HasPayload(const M& inner) {
+  return detail::has_payload(::testing::SafeMatcherCast<const Json&>(inner));
 }
 
 // Matches anything carrying an error (operation, TestResult, ErrorObject, optional ErrorObject)
 // whose ErrorType equals `expected`.
-MATCHER_P(HasErrorType, expected,
-          std::string(negation ? "does not have error type " : "has error type ") +
-              std::string(expected)) {
-  const auto error = ::durable::testing::detail::error_of(arg);
-  if (!error) {
-    *result_listener << "which has no error";
-    return false;
-  }
-  if (error->error_type.value_or("") == std::string(expected)) return true;
-  *result_listener << "whose error type is \"" << error->error_type.value_or("") << "\"";
-  return false;
-}
+DurableMatcher HasErrorType(std::string_view expected);
 
 // As HasErrorType, for an ErrorMessage that contains `substring`.
-MATCHER_P(HasErrorMessage, substring,
-          std::string(negation ? "does not have an error message containing "
-                               : "has an error message containing ") +
-              std::string(substring)) {
-  const auto error = ::durable::testing::detail::error_of(arg);
-  if (!error) {
-    *result_listener << "which has no error";
-    return false;
-  }
-  const std::string message = error->error_message.value_or("");
-  if (message.find(std::string(substring)) != std::string::npos) return true;
-  *result_listener << "whose error message is \"" << message << "\"";
-  return false;
-}
+DurableMatcher HasErrorMessage(std::string_view substring);
 
 }  // namespace durable::testing
