@@ -165,5 +165,30 @@ TEST(FieldValidationTest, OperationIdsAndCharacterCounts) {
   EXPECT_EQ(char_count("h\xc3\xa9llo"), 5u);  // é is one character
 }
 
+// The id check reads eight characters at a time: every byte value at every position of ids of
+// every length must be judged as the per-character rule [a-zA-Z0-9-_] judges it.
+TEST(FieldValidationTest, OperationIdCheckAgreesWithThePerCharacterRuleForEveryByte) {
+  const auto rule = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  };
+  int mismatches = 0;
+  for (std::size_t length = 1; length <= 64; ++length) {
+    for (std::size_t pos = 0; pos < length; ++pos) {
+      for (int b = 0; b < 256; ++b) {
+        std::string id(length, 'a');
+        id[pos] = static_cast<char>(b);
+        if (is_valid_operation_id(id) != rule(static_cast<unsigned char>(b))) ++mismatches;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  // Neighbours of every range's bounds, each alone in an otherwise valid id.
+  for (const char* bad : {"/", ":", "@", "[", "`", "{", ",", ".", "^", "\x7f", "\x80", "\xff"}) {
+    EXPECT_FALSE(is_valid_operation_id(std::string("abcdefg") + bad + "hijklmnop")) << bad;
+  }
+  EXPECT_TRUE(is_valid_operation_id("09AZaz-_09AZaz-_09AZaz-_"));
+}
+
 }  // namespace
 }  // namespace durable::emulator::detail
