@@ -143,7 +143,7 @@ void ExecutionState::merge(const std::vector<Operation>& operations, bool initia
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{op, initial}, h);
+    operations_.emplace_back(h, op, initial);
   }
 }
 
@@ -158,7 +158,7 @@ void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{std::move(op), initial}, h);
+    operations_.emplace_back(h, std::move(op), initial);
   }
 }
 
