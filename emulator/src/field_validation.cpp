@@ -116,16 +116,25 @@ std::size_t char_count(std::string_view text) {
 }
 
 void validate_update_fields(const std::vector<OperationUpdate>& updates) {
+  // The previous update's id and parent id, already found valid: a batch repeats them often (a
+  // step's START and SUCCEED, the items of one context), and comparing is cheaper than checking.
+  std::string_view valid_id;
+  std::string_view valid_parent;
+  const auto known_valid = [&](std::string_view id) {
+    return !id.empty() && (id == valid_id || id == valid_parent);
+  };
   for (std::size_t i = 0; i < updates.size(); ++i) {
     const OperationUpdate& u = updates[i];
     // The field's path, built only for an error message.
     const auto at = [i] { return "Updates[" + std::to_string(i) + "]."; };
-    if (!is_valid_operation_id(u.id)) {
+    if (!known_valid(u.id) && !is_valid_operation_id(u.id)) {
       bad_field(at() + "Id", "must be 1 to 64 characters of [a-zA-Z0-9-_].");
     }
-    if (u.parent_id && !is_valid_operation_id(*u.parent_id)) {
+    if (u.parent_id && !known_valid(*u.parent_id) && !is_valid_operation_id(*u.parent_id)) {
       bad_field(at() + "ParentId", "must be 1 to 64 characters of [a-zA-Z0-9-_].");
     }
+    valid_id = u.id;
+    valid_parent = u.parent_id ? std::string_view(*u.parent_id) : std::string_view();
     if (u.name && (u.name->empty() || u.name->size() > 256 ||
                    !all_chars(*u.name, is_printable_ascii))) {
       bad_field(at() + "Name", "must be 1 to 256 printable ASCII characters.");
