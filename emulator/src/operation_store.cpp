@@ -8,11 +8,10 @@ OpRecord* OperationStore::find(std::string_view id) { return ops_.find(id); }
 
 const OpRecord* OperationStore::find(std::string_view id) const { return ops_.find(id); }
 
-OpRecord& OperationStore::create(Operation op) {
-  OpRecord fresh;
-  fresh.op = std::move(op);
-  fresh.index = ops_.size();
-  OpRecord& rec = ops_.push_back(std::move(fresh));
+OpRecord& OperationStore::create(Operation&& op) {
+  // Built in place: an Operation moved is a dozen members moved (and destroyed) again.
+  const std::size_t h = decltype(ops_)::hash(op.id);
+  OpRecord& rec = ops_.emplace_back(h, std::move(op), ops_.size());
   touch(rec);
   return rec;
 }

@@ -42,7 +42,7 @@ class OperationStore {
   const OpRecord* find(std::string_view id) const;
   // Appends `op` (its id must be new) and marks it changed. References stay valid for the
   // store's lifetime (IdTable storage).
-  OpRecord& create(Operation op);
+  OpRecord& create(Operation&& op);
   // Marks `rec` changed since the last delivery.
   void touch(OpRecord& rec);
   // The changed operations in creation order; forgets them.

@@ -36,13 +36,17 @@ std::size_t CheckpointBatcher::update_size_bound(const OperationUpdate& u) {
 
 void CheckpointBatcher::push(OperationUpdate&& update) {
   const std::size_t bound = update_size_bound(update);
-  if (head_ > 0 && head_ >= queue_.size() - head_) {
+  if (head_ > 0 && head_ >= updates_.size() - head_) {
     // Taken entries are at least half of the vector: drop them, so that a queue that is never
     // fully drained (batch limits hit while more arrives) does not grow without bound.
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    const auto taken = static_cast<std::ptrdiff_t>(head_);
+    updates_.erase(updates_.begin(), updates_.begin() + taken);
+    bounds_.erase(bounds_.begin(), bounds_.begin() + taken);
     head_ = 0;
   }
-  queue_.emplace_back(std::move(update), bound);
+  bounds_.reserve(bounds_.size() + 1);  // so that the update is not moved in when this throws
+  updates_.push_back(std::move(update));
+  bounds_.push_back(bound);
 }
 
 void CheckpointBatcher::take_batch(std::vector<OperationUpdate>& batch) {
@@ -52,23 +56,29 @@ void CheckpointBatcher::take_batch(std::vector<OperationUpdate>& batch) {
   std::size_t count = 0;
   std::size_t bound = 0;
   while (count < queued && count < limits_.max_updates && bound <= limits_.max_bytes) {
-    bound += queue_[head_ + count++].bound;
+    bound += bounds_[head_ + count++];
   }
   if (bound <= limits_.max_bytes) {
-    for (std::size_t i = 0; i < count; ++i) batch.push_back(std::move(queue_[head_ + i].update));
+    if (head_ == 0 && count == updates_.size()) {
+      // The whole queue: hand its vector over and keep the (empty) one passed in.
+      batch.swap(updates_);
+      clear();
+      return;
+    }
+    for (std::size_t i = 0; i < count; ++i) batch.push_back(std::move(updates_[head_ + i]));
     head_ += count;
   } else {
     std::size_t bytes = 0;
-    while (head_ < queue_.size() && batch.size() < limits_.max_updates) {
-      Entry& next = queue_[head_];
-      const std::size_t size = update_size(next.update);
+    while (head_ < updates_.size() && batch.size() < limits_.max_updates) {
+      OperationUpdate& next = updates_[head_];
+      const std::size_t size = update_size(next);
       if (!batch.empty() && bytes + size > limits_.max_bytes) break;
       bytes += size;
-      batch.push_back(std::move(next.update));
+      batch.push_back(std::move(next));
       ++head_;
     }
   }
-  if (head_ == queue_.size()) clear();
+  if (head_ == updates_.size()) clear();
 }
 
 }  // namespace durable::detail

@@ -26,12 +26,14 @@ class CheckpointBatcher {
   // Takes `update` over (moved from once: an update is over 500 bytes, and every checkpointed
   // operation passes through here).
   void push(OperationUpdate&& update);
-  bool empty() const { return head_ == queue_.size(); }
-  std::size_t size() const { return queue_.size() - head_; }
+  bool empty() const { return head_ == updates_.size(); }
+  std::size_t size() const { return updates_.size() - head_; }
 
   // Replaces the contents of `out` with the next request's updates, removed from the queue in
-  // FIFO order; `out` is left empty when nothing is queued. `out` keeps its capacity, so a caller
-  // that passes the same vector to every flush allocates no batch storage once it has grown.
+  // FIFO order; `out` is left empty when nothing is queued. When the batch is the whole queue,
+  // `out` and the queue swap storage (no update is moved); otherwise `out` keeps its own. Either
+  // way a caller that passes the same vector to every flush allocates no batch storage once the
+  // two buffers have grown.
   void take_batch(std::vector<OperationUpdate>& out);
   // As above, into a new vector (tests).
   std::vector<OperationUpdate> take_batch() {
@@ -42,7 +44,8 @@ class CheckpointBatcher {
 
   // Drops everything queued (after a failed checkpoint the invocation ends anyway).
   void clear() {
-    queue_.clear();
+    updates_.clear();
+    bounds_.clear();
     head_ = 0;
   }
 
@@ -53,16 +56,16 @@ class CheckpointBatcher {
   static std::size_t update_size_bound(const OperationUpdate& update);
 
  private:
-  struct Entry {
-    OperationUpdate update;
-    std::size_t bound;
-  };
   BatchLimits limits_;
-  // The FIFO is queue_[head_, size): taking a batch only advances head_, and the vector is
-  // cleared (keeping its capacity) once it is all taken, so the usual pattern (a few updates
-  // queued, then all of them sent) allocates nothing after the first request. A std::deque would
-  // allocate a block per update here: an OperationUpdate is larger than its 512-byte blocks.
-  std::vector<Entry> queue_;
+  // The FIFO is updates_[head_, size) with each one's update_size_bound in bounds_ at the same
+  // index: taking a batch only advances head_, and the vectors are cleared (keeping their
+  // capacity) once all is taken, so the usual pattern (a few updates queued, then all of them
+  // sent) allocates nothing after the first request. When a batch takes the whole queue, the
+  // queue's vector itself is swapped into the request (the updates are not moved at all). A
+  // std::deque would allocate a block per update here: an OperationUpdate is larger than its
+  // 512-byte blocks.
+  std::vector<OperationUpdate> updates_;
+  std::vector<std::size_t> bounds_;
   std::size_t head_ = 0;
 };
 

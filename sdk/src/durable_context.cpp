@@ -119,7 +119,9 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
                                            const detail::StepBody& body) {
   enter_operation("step");
   validate_name(name);
-  const OpSite site{next_operation_id(), normalized(name)};
+  // Not const: its id moves into the result on the way out (one copy of a 64-character id less
+  // per step run or replayed).
+  OpSite site{next_operation_id(), normalized(name)};
 
 
   auto fail_attempt = [&](const ErrorObject& error, int attempt) -> detail::RawResult {
@@ -157,7 +159,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
         std::optional<std::string> result = op->step_details ? op->step_details->result
                                                              : std::nullopt;
         advance_replay();
-        return {site.id, std::move(result)};
+        return {std::move(site.id), std::move(result)};
       }
       case OperationStatus::Pending:
         // The retry delay has not elapsed; the service re-invokes once the step is READY.
@@ -224,7 +226,7 @@ detail::RawResult DurableContext::step_raw(OperationName name, RetryStrategy str
       make_update(site, context_id_, OperationType::Step, OperationAction::Succeed, subtype::kStep);
   succeed.payload = payload;
   state_->checkpoint(std::move(succeed));
-  return {site.id, std::move(payload)};
+  return {std::move(site.id), std::move(payload)};
 }
 
 void DurableContext::wait(Duration duration, OperationName name) {

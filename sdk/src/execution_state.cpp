@@ -143,7 +143,7 @@ void ExecutionState::merge(const std::vector<Operation>& operations, bool initia
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{op, initial}, h);
+    operations_.emplace_back(h, op, initial);
   }
 }
 
@@ -158,7 +158,7 @@ void ExecutionState::merge(std::vector<Operation>&& operations, bool initial) {
     if (initial && initial_execution_id_.empty() && op.type == OperationType::Execution) {
       initial_execution_id_ = op.id;
     }
-    operations_.push_back(Entry{std::move(op), initial}, h);
+    operations_.emplace_back(h, std::move(op), initial);
   }
 }
 
@@ -171,7 +171,7 @@ void drop_if_stopped(const ExecutionState* state) {
 }
 }  // namespace
 
-void ExecutionState::enqueue(OperationUpdate update) {
+void ExecutionState::enqueue(OperationUpdate&& update) {
   drop_if_stopped(this);
   const bool was_empty = batcher_.empty();
   batcher_.push(std::move(update));
@@ -250,7 +250,7 @@ void ExecutionState::stop_background(std::unique_lock<std::mutex>& sdk_lock) {
   background_flusher_pool().wait(flusher_group_);
 }
 
-void ExecutionState::checkpoint(OperationUpdate update) {
+void ExecutionState::checkpoint(OperationUpdate&& update) {
   drop_if_stopped(this);
   batcher_.push(std::move(update));
   ++queued_seq_;

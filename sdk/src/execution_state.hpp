@@ -112,7 +112,8 @@ class ExecutionState {
 
   // Queues an update to ride with the next synchronous checkpoint, or to be sent by the
   // background flusher once it has waited the flush window (whichever comes first).
-  void enqueue(OperationUpdate update);
+  // By rvalue reference: an update (over 500 bytes) is moved once, into the queue.
+  void enqueue(OperationUpdate&& update);
 
   // Background checkpointing. The invocation's thread holds the SDK lock whenever it runs SDK
   // code (execute() takes it); it is released only while a step body runs or a request is in
@@ -128,7 +129,7 @@ class ExecutionState {
   // Requests the flusher sent (for tests and benchmarks).
   std::size_t background_requests() const { return background_requests_.load(); }
   // Queues an update and flushes the queue: returns once it is persisted.
-  void checkpoint(OperationUpdate update);
+  void checkpoint(OperationUpdate&& update);
   // Sends everything queued, in batches, merging each response into the state and rotating the
   // token. A non-retryable ApiError (4xx except 429 and stale-token messages) records a Failed
   // termination and throws CheckpointError; anything else (5xx, 429, stale token, transport)

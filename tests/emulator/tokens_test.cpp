@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "durable/model/api_error.hpp"
+#include "durable/model/operation_update.hpp"
 #include "field_validation.hpp"
 #include "tokens.hpp"
 
@@ -163,6 +166,64 @@ TEST(FieldValidationTest, OperationIdsAndCharacterCounts) {
   EXPECT_TRUE(is_valid_operation_id(std::string(64, 'a')));
   EXPECT_FALSE(is_valid_operation_id("a.b"));
   EXPECT_EQ(char_count("h\xc3\xa9llo"), 5u);  // é is one character
+}
+
+// The id check reads eight characters at a time: every byte value at every position of ids of
+// every length must be judged as the per-character rule [a-zA-Z0-9-_] judges it.
+TEST(FieldValidationTest, OperationIdCheckAgreesWithThePerCharacterRuleForEveryByte) {
+  const auto rule = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+  };
+  int mismatches = 0;
+  for (std::size_t length = 1; length <= 64; ++length) {
+    for (std::size_t pos = 0; pos < length; ++pos) {
+      for (int b = 0; b < 256; ++b) {
+        std::string id(length, 'a');
+        id[pos] = static_cast<char>(b);
+        if (is_valid_operation_id(id) != rule(static_cast<unsigned char>(b))) ++mismatches;
+      }
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+  // Neighbours of every range's bounds, each alone in an otherwise valid id.
+  for (const char* bad : {"/", ":", "@", "[", "`", "{", ",", ".", "^", "\x7f", "\x80", "\xff"}) {
+    EXPECT_FALSE(is_valid_operation_id(std::string("abcdefg") + bad + "hijklmnop")) << bad;
+  }
+  EXPECT_TRUE(is_valid_operation_id("09AZaz-_09AZaz-_09AZaz-_"));
+}
+
+// Ids repeated from the previous update are not checked again; every other id still is, and the
+// error still names the first bad field.
+TEST(FieldValidationTest, RepeatedIdsAreAcceptedAndEveryNewBadIdIsStillRejected) {
+  const auto update = [](std::string id, std::optional<std::string> parent) {
+    OperationUpdate u;
+    u.id = std::move(id);
+    u.parent_id = std::move(parent);
+    return u;
+  };
+  const auto message_of = [](const std::vector<OperationUpdate>& updates) -> std::string {
+    try {
+      validate_update_fields(updates);
+    } catch (const ApiError& e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  // A step's START and SUCCEED, then an item whose parent is the previous id.
+  EXPECT_EQ(message_of({update("ctx", "map"), update("step", "ctx"), update("step", "ctx"),
+                        update("next", "step")}),
+            "accepted");
+  EXPECT_NE(message_of({update("a", "p"), update("a", "p.")}).find("Updates[1].ParentId"),
+            std::string::npos);
+  EXPECT_NE(message_of({update("a", "p"), update("a.", "p")}).find("Updates[1].Id"),
+            std::string::npos);
+  EXPECT_NE(message_of({update("a", std::nullopt), update("", std::nullopt)}).find("Updates[1].Id"),
+            std::string::npos);
+  EXPECT_NE(message_of({update("a", "p"), update("b", "")}).find("Updates[1].ParentId"),
+            std::string::npos);
+  EXPECT_NE(message_of({update("bad!", "p"), update("bad!", "p")}).find("Updates[0].Id"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -43,6 +43,46 @@ TEST(IdTable, FindsEveryRecordByIdAndNothingElse) {
   EXPECT_EQ(table.find(std::string(60, 'x')), nullptr);
 }
 
+// emplace_back builds the record in the table from its members (an aggregate here), without a
+// temporary record to move from; it is then found like a pushed one, and the table stays usable.
+TEST(IdTable, EmplaceBackBuildsTheRecordInPlace) {
+  struct Counted {
+    std::string id;
+    int value = 0;
+    int* moves = nullptr;
+    Counted(std::string i, int v, int* m) : id(std::move(i)), value(v), moves(m) {}
+    Counted(Counted&& other) noexcept
+        : id(std::move(other.id)), value(other.value), moves(other.moves) {
+      ++*moves;
+    }
+  };
+  struct CountedKey {
+    static std::string_view of(const Counted& c) { return c.id; }
+  };
+  int moves = 0;
+  IdTable<Counted, CountedKey> counted;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = id_of(static_cast<std::size_t>(i));
+    counted.emplace_back(decltype(counted)::hash(id), id, i, &moves);
+  }
+  EXPECT_EQ(moves, 0);
+  for (int i = 0; i < 100; ++i) {
+    const Counted* c = counted.find(id_of(static_cast<std::size_t>(i)));
+    ASSERT_NE(c, nullptr) << i;
+    EXPECT_EQ(c->value, i);
+  }
+  // push_back still moves its argument into the table.
+  counted.push_back(Counted{"pushed", 7, &moves}, decltype(counted)::hash("pushed"));
+  EXPECT_EQ(moves, 1);
+  EXPECT_EQ(counted.find("pushed")->value, 7);
+
+  IdTable<Record, RecordKey> table;  // an aggregate, built with parentheses
+  table.emplace_back(decltype(table)::hash("agg"), std::string("agg"), 5);
+  ASSERT_NE(table.find("agg"), nullptr);
+  EXPECT_EQ(table.find("agg")->value, 5);
+  EXPECT_EQ(table.find("agg")->alive, nullptr);
+}
+
 TEST(IdTable, KeepsInsertionOrderAndAddressesAcrossGrowth) {
   IdTable<Record, RecordKey> table;
   std::vector<const Record*> addresses;

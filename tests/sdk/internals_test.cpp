@@ -112,6 +112,41 @@ TEST(CheckpointBatcher, AReusedBatchVectorHoldsExactlyTheNextBatch) {
   EXPECT_EQ(batch[0], update(4, 10));
 }
 
+TEST(CheckpointBatcher, TakingTheWholeQueueHandsOverItsStorageWithoutMovingTheUpdates) {
+  // The usual flush: everything queued fits one request. The queue's vector becomes the batch
+  // (the updates stay where they were pushed) and the caller's vector becomes the queue, so
+  // after warming up two buffers serve every request, and no content leaks between them.
+  CheckpointBatcher b(BatchLimits{250, 1 << 20});
+  std::vector<OperationUpdate> batch;
+  std::vector<const OperationUpdate*> buffers;
+  std::size_t next_id = 0;
+  for (int round = 0; round < 20; ++round) {
+    const std::size_t first = next_id;
+    for (int k = 0; k < 3; ++k) b.push(update(next_id++, round % 2 == 0 ? 30 : 0));
+    b.take_batch(batch);
+    const OperationUpdate* queued_at = batch.data();
+    ASSERT_EQ(batch.size(), 3u);
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(batch[k], update(first + k, round % 2 == 0 ? 30 : 0));
+    }
+    EXPECT_TRUE(b.empty());
+    if (std::find(buffers.begin(), buffers.end(), queued_at) == buffers.end()) {
+      buffers.push_back(queued_at);
+    }
+    batch.clear();  // as flush() does once the response is in
+  }
+  EXPECT_LE(buffers.size(), 2u);
+  // A batch that takes only part of the queue still moves those out and leaves the rest queued.
+  CheckpointBatcher partial(BatchLimits{2, 1 << 20});
+  for (std::size_t i = 0; i < 3; ++i) partial.push(update(i));
+  partial.take_batch(batch);
+  EXPECT_EQ(ids_of(batch), (std::vector<std::string>{"op-0", "op-1"}));
+  partial.push(update(3));
+  partial.take_batch(batch);
+  EXPECT_EQ(ids_of(batch), (std::vector<std::string>{"op-2", "op-3"}));
+  EXPECT_TRUE(partial.empty());
+}
+
 TEST(CheckpointBatcher, KeepsFifoOrderWhenPushesAndTakesInterleave) {
   // A queue that is never fully drained (more is pushed while batches are cut) drops the taken
   // entries as it goes; order and contents must survive that.

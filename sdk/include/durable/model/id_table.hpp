@@ -94,9 +94,14 @@ class IdTable {
     const std::size_t h = hash(Key::of(value));
     return push_back(std::move(value), h);
   }
-  T& push_back(T value, std::size_t h) {
+  T& push_back(T value, std::size_t h) { return emplace_back(h, std::move(value)); }
+  // Appends a record built in place from `args` (T(args...), or T{args...} for an aggregate):
+  // a large record is then moved once fewer. As push_back: its id must not be in the table yet,
+  // and `h` must be hash of it.
+  template <class... Args>
+  T& emplace_back(std::size_t h, Args&&... args) {
     // Everything that may throw comes before the record is counted, so a failure (bad_alloc, a
-    // throwing move) leaves the table as it was.
+    // throwing constructor) leaves the table as it was.
     if (2 * (size_ + 1) > slots_.size()) rehash(slots_.empty() ? kMinSlots : 2 * slots_.size());
     const auto [k, offset] = locate(size_);
     if (k == segments_.size()) {
@@ -107,7 +112,7 @@ class IdTable {
     hashes_.push_back(h);
     T* record;
     try {
-      record = new (segments_[k] + offset) T(std::move(value));
+      record = new (segments_[k] + offset) T(std::forward<Args>(args)...);
     } catch (...) {
       hashes_.pop_back();
       throw;
