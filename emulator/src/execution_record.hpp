@@ -102,6 +102,10 @@ struct ExecutionRecord {
   // valid.
   ExecutionRecord* parent = nullptr;
   std::string parent_op_id;
+  // A durable target whose first invocation waits for the end of its caller's invocation in
+  // flight (Scheduler::request_invocation), and on the caller, the ARNs of those targets.
+  bool awaiting_caller = false;
+  std::vector<std::string> targets_awaiting_invocation_end;
 
   // checkpoint() calls received for this execution (1-based count used by the fault hooks).
   std::uint64_t checkpoint_calls = 0;

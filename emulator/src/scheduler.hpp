@@ -15,7 +15,13 @@ class Scheduler {
   // Something happened that the handler must see (timer fired, callback or invoke finished, a
   // failed invocation's back-off elapsed). Queues an invocation now, or — when one is in flight —
   // remembers to invoke again right after it (PROTOCOL.md §5.4). No-op on terminal executions.
+  // A durable invoke target not yet invoked waits instead for the end of its caller's invocation
+  // in flight (await_caller).
   void request_invocation(ExecutionRecord& exec);
+  // Holds the first invocation of durable target `target` (whose parent has an invocation in
+  // flight) until Service::complete_invocation of that invocation releases it: it is not handed
+  // out before then, and is wanted again on recovery. Under the service's lock.
+  void await_caller(ExecutionRecord& target);
   // Pops the next execution that may be invoked now, or nullptr.
   ExecutionRecord* take_ready();
   bool has_ready() const { return !ready_.empty(); }

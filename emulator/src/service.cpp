@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "checkpoint_processor.hpp"
 #include "durable/emulator/clock.hpp"
@@ -179,7 +180,7 @@ struct Service::Impl final : detail::InvokeTargets {
     row.invocations_started = exec.invocations_started;
     row.checkpoint_calls = exec.checkpoint_calls;
     row.consecutive_failures = exec.consecutive_failures;
-    row.invocation_wanted = exec.queued || exec.reinvoke_after_current;
+    row.invocation_wanted = exec.queued || exec.reinvoke_after_current || exec.awaiting_caller;
     if (exec.in_flight) {
       row.in_flight = StoredInvocation{exec.in_flight->request_id, exec.in_flight->start};
     }
@@ -384,6 +385,9 @@ struct Service::Impl final : detail::InvokeTargets {
       ExecutionRecord& child = start_locked(request, request.input);
       child.parent = &caller;
       child.parent_op_id = rec.op.id;
+      // Started (and wanted) above, before it knew its caller: it waits for the caller's
+      // invocation in flight like any later request (Scheduler::request_invocation).
+      if (caller.in_flight) scheduler.await_caller(child);
       rec.invoke_child = &child;
       details.durable_execution_arn = child.arn;
       return;
@@ -1056,6 +1060,14 @@ void Service::complete_invocation_locked(const std::string& arn, const std::stri
   exec.mark_changed();
   --im.in_flight_count;
   exec.current_token.clear();
+  // The durable targets this invocation started may run now (Scheduler::request_invocation).
+  // Queued under the lock, so they start after this invocation's InvocationCompleted below.
+  for (const std::string& target_arn : std::exchange(exec.targets_awaiting_invocation_end, {})) {
+    auto it = im.by_arn.find(target_arn);
+    if (it == im.by_arn.end()) continue;  // evicted after a stop
+    it->second->awaiting_caller = false;
+    im.scheduler.request_invocation(*it->second);
+  }
 
   // A lost invocation's output never reached the service; what the service saw is the
   // process exiting.

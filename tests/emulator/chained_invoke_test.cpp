@@ -258,6 +258,36 @@ TEST_F(DurableTargetTest, DurableTargetRunsAsItsOwnExecution) {
   EXPECT_EQ(event_types(), expected);
 }
 
+// Lambda starts a durable target asynchronously, well after the caller that checkpointed the
+// START has suspended, and the service's recorded histories (conformance 5-6, 5-10) show the
+// caller's InvocationCompleted before the target's outcome. Here the target is ready to run while
+// the caller's invocation is still in flight: it is not handed out until that invocation ends.
+TEST_F(DurableTargetTest, TargetWaitsForTheEndOfTheCallersInvocationInFlight) {
+  registry_.register_durable_function("child", [](const DurableExecutionInvocationInput&) {
+    return output(InvocationStatus::Failed, std::nullopt, error("ValidationError", "bad order"));
+  });
+  start();
+  auto caller = service_.take_ready_invocation();
+  ASSERT_TRUE(caller.has_value());
+  service_.checkpoint({arn_, caller->input.checkpoint_token, {invoke_start("i", target_)},
+                       std::nullopt});
+  // The caller still runs: its target is not handed out yet.
+  EXPECT_FALSE(service_.take_ready_invocation().has_value());
+  service_.complete_invocation(arn_, caller->request_id, {output(InvocationStatus::Pending)});
+  auto target = service_.take_ready_invocation();
+  ASSERT_TRUE(target.has_value());
+  EXPECT_EQ(target->durable_execution_arn, child_arn());
+  service_.complete_invocation(
+      target->durable_execution_arn, target->request_id,
+      {output(InvocationStatus::Failed, std::nullopt, error("ValidationError", "bad order"))});
+  ASSERT_TRUE(executor_.run_to_completion(arn_, seconds(5)));
+  std::vector<EventType> expected{
+      EventType::ExecutionStarted,    EventType::ChainedInvokeStarted,
+      EventType::InvocationCompleted, EventType::ChainedInvokeFailed,
+      EventType::InvocationCompleted, EventType::ExecutionFailed};
+  EXPECT_EQ(event_types(), expected);
+}
+
 TEST_F(DurableTargetTest, FailingDurableTargetFailsTheInvokeWithItsError) {
   registry_.register_durable_function("child", [](const DurableExecutionInvocationInput&) {
     return output(InvocationStatus::Failed, std::nullopt, error("ValidationError", "bad order"));

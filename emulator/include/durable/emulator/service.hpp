@@ -212,8 +212,11 @@ class Service {
   // CHAINED_INVOKE START then runs the target, asynchronously to the caller:
   // - durable target: started at once as its own execution (function = the bare name, qualifier
   //   = ExecutedVersion, Input = the Payload or "{}", ExecutionTimeout = FunctionOptions.timeout
-  //   or 86400 s); its ARN is ChainedInvokeStartedDetails.DurableExecutionArn. Its end completes
-  //   the operation: SUCCEEDED{Result} / FAILED / TIMED_OUT / STOPPED{Error}.
+  //   or 86400 s); its ARN is ChainedInvokeStartedDetails.DurableExecutionArn. Its first
+  //   invocation waits for the end of the caller's invocation in flight (Lambda starts it
+  //   asynchronously, and the recorded histories never complete the invoke before the caller's
+  //   InvocationCompleted). Its end completes the operation: SUCCEEDED{Result} / FAILED /
+  //   TIMED_OUT / STOPPED{Error}.
   // - plain target: called from fire_due_timers() (never under a lock, never inside the caller's
   //   checkpoint) once the clock reaches start + FunctionOptions.delay; its result or exception
   //   completes the operation (see FunctionOptions.timeout for TIMED_OUT).
