@@ -188,23 +188,11 @@ bool Dispatcher::advance_virtual_clock() {
   const auto real_elapsed = real_now - last_step_;
   last_step_ = real_now;
   // Skip time only when nothing can run: an invocation in flight may still arm a sooner timer.
-  if (running_.load() > 0 || service_.has_invocation_work()) return false;
-  auto clock = std::dynamic_pointer_cast<VirtualClock>(service_.shared_clock());
-  if (clock == nullptr) return service_.fire_due_timers() > 0;
-  const auto due = service_.next_timer_due();
-  const auto held = service_.next_timer_due_with_open_callback();
-  if (due && (!held || *due < *held)) {
-    // No execution whose callback someone outside may still answer has a timer this soon.
-    clock->advance_to(*due);
-    return service_.fire_due_timers() > 0;
-  }
-  if (held) {
-    // The next timer belongs to an execution with an open callback: jumping could time the
-    // callback out before anyone answers it, so time runs at real speed until it closes.
-    clock->advance(std::chrono::duration_cast<std::chrono::milliseconds>(real_elapsed));
-    return service_.fire_due_timers() > 0;
-  }
-  return false;
+  // The Service decides and moves the clock under its lock (an execution started meanwhile must
+  // not be skipped past); running_ also covers an invocation between its completion and here.
+  if (running_.load() > 0) return false;
+  return service_.skip_virtual_time(
+             std::chrono::duration_cast<std::chrono::milliseconds>(real_elapsed)) > 0;
 }
 
 void Dispatcher::sleep_until_work() {

@@ -366,6 +366,25 @@ struct Service::Impl final : detail::InvokeTargets {
     return rec;
   }
 
+  // See Service::next_timer_due_with_open_callback. Under the lock.
+  std::optional<Timestamp> next_timer_due_with_open_callback_locked() const {
+    std::optional<Timestamp> earliest;
+    for (const ExecutionRecord* exec : in_order) {
+      if (exec->terminal()) continue;
+      bool open = false;
+      for (std::size_t i = 0; i < exec->ops.size() && !open; ++i) {
+        const Operation& op = exec->ops.at(i).op;
+        open = op.type == OperationType::Callback && op.status == OperationStatus::Started;
+      }
+      if (!open) continue;
+      const auto timers = scheduler.timers().armed_for(*exec);
+      if (!timers.empty() && (!earliest || timers.front().due < *earliest)) {
+        earliest = timers.front().due;
+      }
+    }
+    return earliest;
+  }
+
   // --- InvokeTargets: running the targets of CHAINED_INVOKE operations (under the lock) ---
 
   void start(ExecutionRecord& caller, detail::OpRecord& rec, ChainedInvokeStartedDetails& details,
@@ -1208,21 +1227,29 @@ std::optional<std::string> Service::in_flight_request_id(const std::string& arn)
 
 std::optional<Timestamp> Service::next_timer_due_with_open_callback() const {
   std::lock_guard lock(impl_->mu);
-  std::optional<Timestamp> earliest;
-  for (const ExecutionRecord* exec : impl_->in_order) {
-    if (exec->terminal()) continue;
-    bool open = false;
-    for (std::size_t i = 0; i < exec->ops.size() && !open; ++i) {
-      const Operation& op = exec->ops.at(i).op;
-      open = op.type == OperationType::Callback && op.status == OperationStatus::Started;
-    }
-    if (!open) continue;
-    const auto timers = impl_->scheduler.timers().armed_for(*exec);
-    if (!timers.empty() && (!earliest || timers.front().due < *earliest)) {
-      earliest = timers.front().due;
+  return impl_->next_timer_due_with_open_callback_locked();
+}
+
+std::size_t Service::skip_virtual_time(std::chrono::milliseconds real_elapsed) {
+  auto& im = *impl_;
+  auto* clock = dynamic_cast<VirtualClock*>(im.clock.get());
+  if (clock == nullptr) return fire_due_timers();
+  {
+    std::lock_guard lock(im.mu);
+    // Decided and done under one hold of the lock: an execution started after an "idle" answer
+    // but before the jump would otherwise make its own timeout the next timer, and be jumped to.
+    if (im.in_flight_count > 0 || im.scheduler.has_ready()) return 0;
+    const auto due = im.scheduler.timers().next_due();
+    const auto held = im.next_timer_due_with_open_callback_locked();
+    if (due && (!held || *due < *held)) {
+      clock->advance_to(*due);
+    } else if (held) {
+      clock->advance(real_elapsed);
+    } else {
+      return 0;
     }
   }
-  return earliest;
+  return fire_due_timers();
 }
 
 std::size_t Service::execution_count() const {

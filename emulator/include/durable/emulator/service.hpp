@@ -193,6 +193,14 @@ class Service {
   // strictly before it: no timer of an execution whose callback someone outside may still
   // answer moves then, so only that execution holds virtual time back.
   std::optional<Timestamp> next_timer_due_with_open_callback() const;
+  // Skip-time for a driver on a VirtualClock (the HTTP dispatcher): when no invocation is in
+  // flight or ready, moves the clock to the next timer, or, when an execution with an open
+  // callback has a timer at or before it, by `real_elapsed` only (time runs at real speed while
+  // someone outside may still answer); then fires what is due. The check and the move are one
+  // step under the service's lock, so an execution started meanwhile is never skipped past.
+  // Returns the timers fired: 0, the clock unmoved, when something can run or no timer is armed.
+  // With a clock that is not a VirtualClock it only fires what is due. Any thread.
+  std::size_t skip_virtual_time(std::chrono::milliseconds real_elapsed);
   // Executions currently kept (running and terminal); see ServiceOptions::retain_executions.
   std::size_t execution_count() const;
   // A readable line per non-terminal execution saying what it waits for (pending operations,
