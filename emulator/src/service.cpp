@@ -366,8 +366,11 @@ struct Service::Impl final : detail::InvokeTargets {
     return rec;
   }
 
-  // See Service::next_timer_due_with_open_callback. Under the lock.
-  std::optional<Timestamp> next_timer_due_with_open_callback_locked() const {
+  // The earliest armed timer of any non-terminal execution with a callback in STARTED status
+  // (std::nullopt when there is none): skip-time may jump only to a timer due strictly before it,
+  // so that only an execution whose callback someone outside may still answer holds virtual time
+  // back. Under the lock.
+  std::optional<Timestamp> next_timer_due_with_open_callback() const {
     std::optional<Timestamp> earliest;
     for (const ExecutionRecord* exec : in_order) {
       if (exec->terminal()) continue;
@@ -1225,11 +1228,6 @@ std::optional<std::string> Service::in_flight_request_id(const std::string& arn)
   return it->second->in_flight->request_id;
 }
 
-std::optional<Timestamp> Service::next_timer_due_with_open_callback() const {
-  std::lock_guard lock(impl_->mu);
-  return impl_->next_timer_due_with_open_callback_locked();
-}
-
 std::size_t Service::skip_virtual_time(std::chrono::milliseconds real_elapsed) {
   auto& im = *impl_;
   auto* clock = dynamic_cast<VirtualClock*>(im.clock.get());
@@ -1240,7 +1238,7 @@ std::size_t Service::skip_virtual_time(std::chrono::milliseconds real_elapsed) {
     // but before the jump would otherwise make its own timeout the next timer, and be jumped to.
     if (im.in_flight_count > 0 || im.scheduler.has_ready()) return 0;
     const auto due = im.scheduler.timers().next_due();
-    const auto held = im.next_timer_due_with_open_callback_locked();
+    const auto held = im.next_timer_due_with_open_callback();
     if (due && (!held || *due < *held)) {
       clock->advance_to(*due);
     } else if (held) {

@@ -188,11 +188,6 @@ class Service {
   // for a host that runs functions in process and hands Lambda's request id to the SDK's
   // logger; std::nullopt when none is in flight or `arn` is unknown.
   std::optional<std::string> in_flight_request_id(const std::string& arn) const;
-  // The earliest armed timer of any non-terminal execution that has a callback in STARTED
-  // status (std::nullopt when there is none). A driver skipping time may jump to a timer due
-  // strictly before it: no timer of an execution whose callback someone outside may still
-  // answer moves then, so only that execution holds virtual time back.
-  std::optional<Timestamp> next_timer_due_with_open_callback() const;
   // Skip-time for a driver on a VirtualClock (the HTTP dispatcher): when no invocation is in
   // flight or ready, moves the clock to the next timer, or, when an execution with an open
   // callback has a timer at or before it, by `real_elapsed` only (time runs at real speed while
