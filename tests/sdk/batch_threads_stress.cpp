@@ -554,8 +554,23 @@ TEST(WorkerPool, RefusesATaskWhenEveryAllowedThreadIsBusy) {
 TEST(WorkerPool, ParkedThreadsIdleOut) {
   WorkerPool pool(4, 5ms);
   WorkerPool::Group group;
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.run(group, [] { std::this_thread::sleep_for(5ms); }));
+  // Each task holds its thread until all three are submitted: a task that finished early would
+  // park its thread, and the next run() would reuse it instead of creating a third.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  auto held = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+  };
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.run(group, held));
+  {
+    const std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
   pool.wait(group);
+  EXPECT_EQ(pool.threads_created(), 3u);
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   while (pool.threads_alive() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(1ms);
