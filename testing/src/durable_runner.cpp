@@ -254,6 +254,10 @@ struct DurableRunner::Impl {
       invocation_options.request_id = in_flight_request_id;
       invocation_options.log_level = LogLevel::Debug;
       invocation_options.plugins = plugins;
+      // With a step-crash fault, what the service saw before the crash is decided by the fault's
+      // `after` against the flush window alone (StepCrashFault simulates the flush): a real
+      // background flush would add whatever a slow or preempted test thread let it send.
+      if (record->step_crash) invocation_options.checkpoint_flush_window = milliseconds(0);
       if (options.capture_logs) {
         auto* logs = &record->logs;
         invocation_options.log_sink = [this, logs](std::string_view line) {

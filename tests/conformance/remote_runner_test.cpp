@@ -283,8 +283,12 @@ TEST_F(RemoteRunnerTest, AnExecutionThatDoesNotEndTimesOutWithAClearMessage) {
   options.function_name = "4-1";  // waits for a callback nobody sends
   options.timeout = std::chrono::milliseconds(300);
   dt::RemoteRunner runner(options);
+  runner.start("never");
+  // The 300 ms count from wait_for_result(): once the callback is open, the message is certain
+  // to list it however slowly the emulator got there.
+  (void)runner.wait_for_callback("never");
   try {
-    (void)runner.run("never");
+    (void)runner.wait_for_result();
     ADD_FAILURE() << "expected RunnerError";
   } catch (const dt::RunnerError& e) {
     const std::string message = e.what();

@@ -103,7 +103,8 @@ class HttpServerTest : public ::testing::Test {
 
   Json wait_for_status(const std::string& arn, const std::string& status) {
     Json body;
-    for (int i = 0; i < 1000; ++i) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
       auto res = client().Get(execution_path(arn));
       if (res && res->status == 200) {
         body = Json::parse(res->body);
@@ -190,7 +191,8 @@ TEST_F(HttpServerTest, CallbackSucceedOverPercentEncodedIdCompletesTheExecution)
   ASSERT_TRUE(start);
   const std::string arn = start->get_header_value("X-Amz-Durable-Execution-Arn");
   std::string callback_id;
-  for (int i = 0; i < 1000 && callback_id.empty(); ++i) {
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       callback_id.empty() && std::chrono::steady_clock::now() < until;) {
     auto cbs = service_->callbacks(arn);
     if (!cbs.empty()) callback_id = cbs[0].callback_id;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -221,7 +223,8 @@ TEST_F(HttpServerTest, CallbackFailureBodyIsTheErrorObject) {
   auto start = invoke("callbacker", "{}", "Event");
   const std::string arn = start->get_header_value("X-Amz-Durable-Execution-Arn");
   std::string id;
-  for (int i = 0; i < 1000 && id.empty(); ++i) {
+  for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       id.empty() && std::chrono::steady_clock::now() < until;) {
     auto cbs = service_->callbacks(arn);
     if (!cbs.empty()) id = cbs[0].callback_id;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -246,10 +249,13 @@ TEST_F(HttpServerTest, StopHistoryAndListRoutes) {
   const std::string arn = start->get_header_value("X-Amz-Durable-Execution-Arn");
   // Stop once the invocation that opened the callback has ended: stopped while it is still in
   // flight, its InvocationCompleted would follow ExecutionStopped in the history.
-  for (int i = 0; i < 1000 && (service_->callbacks(arn).empty() || service_->has_invocation_work());
-       ++i) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((service_->callbacks(arn).empty() || service_->has_invocation_work()) &&
+         std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  ASSERT_FALSE(service_->callbacks(arn).empty());
+  ASSERT_FALSE(service_->has_invocation_work()) << "the invocation that opened the callback never ended";
   auto stop = client().Post(execution_path(arn) + "/stop",
                             R"({"ErrorType":"Halt","ErrorMessage":"by test"})",
                             "application/json");
@@ -463,7 +469,8 @@ TEST(HttpServerVirtualClock, AnOpenCallbackIsNotSkippedOver) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200) << res->body;
   GetDurableExecutionResponse execution;
-  while (std::chrono::steady_clock::now() < deadline) {
+  const auto done_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < done_deadline) {
     execution = service.get_execution({arn});
     if (execution.status != ExecutionStatus::Running) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -319,7 +319,8 @@ TEST_F(RuntimeApiTest, InvocationNobodyTakesTimesOut) {
 }
 
 TEST_F(RuntimeApiTest, AnswerAfterTheTimeoutIsRefused) {
-  start(std::chrono::milliseconds(300));
+  // Long enough for the /next below to take the invocation before it times out on a slow run.
+  start(std::chrono::seconds(2));
   const std::string arn = start_execution();
   auto c = client();
   auto next = c.Get(kNext);

@@ -402,7 +402,7 @@ TEST(WaitForCondition, CheckDoesNotHoldUpOtherParallelBranches) {
   std::atomic<bool> step_ran{false};
   std::atomic<bool> check_started{false};
   const auto wait_for = [](const std::atomic<bool>& flag) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!flag && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

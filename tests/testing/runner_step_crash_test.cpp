@@ -7,8 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "durable/durable.hpp"
@@ -90,6 +92,33 @@ TEST(StepCrash, ShortBodyLeavesNothingTheBackgroundFlushHadNotSent) {
               HasErrorType("Runtime.ExitError"));
   EXPECT_EQ(runs.load(), 2);
   EXPECT_TRUE(result.invocations()[0].crashed);
+}
+
+TEST(StepCrash, TheBodysRealDurationDoesNotDecideWhatTheServiceSaw) {
+  // The body really takes longer than the flush window (as a preempted thread on a loaded
+  // machine would), but the fault says the crash came 10 ms in: the outcome is the short body's.
+  std::atomic<int> runs{0};
+  DurableRunner runner([&runs](const Json&, DurableContext& ctx) -> Json {
+    return ctx.run_in_child_context(
+        [&runs](DurableContext& child) {
+          return child.step(
+              [&runs](StepContext&) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+                return ++runs;
+              },
+              "work", {.retry_strategy = retry_presets::none()});
+        },
+        "child");
+  });
+  runner.crash_during_step("work", Duration::from_milliseconds(10));
+  const auto result = runner.run();
+  ASSERT_THAT(result, Succeeded()) << result;
+  EXPECT_THAT(event_types(result),
+              ElementsAre(EventType::InvocationCompleted, EventType::ContextStarted,
+                          EventType::StepStarted, EventType::StepSucceeded,
+                          EventType::ContextSucceeded, EventType::InvocationCompleted))
+      << result.timeline();
+  EXPECT_EQ(runs.load(), 2);
 }
 
 // Conformance step/1-17 inside a child context: the START of an at-most-once step is

@@ -190,7 +190,9 @@ class DurableRunner {
   // the service (nor anything another thread of the invocation sends from then on), the output is
   // discarded, InvocationCompleted carries Runtime.ExitError naming the step, and the execution
   // is invoked again. The body's real duration is ignored: in virtual time it takes no time
-  // until the crash. Throws std::invalid_argument for an empty `step`.
+  // until the crash, and the execution's invocations run without the background flush thread
+  // (the fault applies the window itself), so the outcome does not depend on the test machine's
+  // speed. Throws std::invalid_argument for an empty `step`.
   void crash_during_step(const std::string& step, Duration after);
 
   // Starts an execution with `input` and drives it to a terminal status. Returns its result.
