@@ -1209,18 +1209,6 @@ bool Service::has_invocation_work() const {
   return impl_->in_flight_count > 0 || impl_->scheduler.has_ready();
 }
 
-bool Service::has_open_callbacks() const {
-  std::lock_guard lock(impl_->mu);
-  for (const ExecutionRecord* exec : impl_->in_order) {
-    if (exec->terminal()) continue;
-    for (std::size_t i = 0; i < exec->ops.size(); ++i) {
-      const Operation& op = exec->ops.at(i).op;
-      if (op.type == OperationType::Callback && op.status == OperationStatus::Started) return true;
-    }
-  }
-  return false;
-}
-
 std::optional<std::string> Service::in_flight_request_id(const std::string& arn) const {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->by_arn.find(arn);

@@ -181,9 +181,6 @@ class Service {
   std::size_t fire_due_timers();
   // True while any execution has an invocation in flight or ready to start.
   bool has_invocation_work() const;
-  // True while a non-terminal execution has a callback in STARTED status: someone outside may
-  // still answer it, so a driver that skips time must not jump over its timeout.
-  bool has_open_callbacks() const;
   // The RequestId of the invocation of `arn` in flight (as InvocationCompleted will record it),
   // for a host that runs functions in process and hands Lambda's request id to the SDK's
   // logger; std::nullopt when none is in flight or `arn` is unknown.
