@@ -530,21 +530,12 @@ TEST(WorkerPool, ReusesAParkedThreadAndWaitsForAGroup) {
 TEST(WorkerPool, RefusesATaskWhenEveryAllowedThreadIsBusy) {
   WorkerPool pool(2, 60s);
   WorkerPool::Group group;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool release = false;
-  auto blocked = [&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return release; });
-  };
+  test::Gate gate;
+  auto blocked = [&] { gate.wait(); };
   ASSERT_TRUE(pool.run(group, blocked));
   ASSERT_TRUE(pool.run(group, blocked));
   EXPECT_FALSE(pool.run(group, [] {}));
-  {
-    const std::lock_guard<std::mutex> lock(mu);
-    release = true;
-  }
-  cv.notify_all();
+  gate.open();
   pool.wait(group);
   EXPECT_TRUE(pool.run(group, [] {}));
   pool.wait(group);
@@ -556,19 +547,9 @@ TEST(WorkerPool, ParkedThreadsIdleOut) {
   WorkerPool::Group group;
   // Each task holds its thread until all three are submitted: a task that finished early would
   // park its thread, and the next run() would reuse it instead of creating a third.
-  std::mutex mu;
-  std::condition_variable cv;
-  bool release = false;
-  auto held = [&] {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return release; });
-  };
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.run(group, held));
-  {
-    const std::lock_guard<std::mutex> lock(mu);
-    release = true;
-  }
-  cv.notify_all();
+  test::Gate gate;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.run(group, [&] { gate.wait(); }));
+  gate.open();
   pool.wait(group);
   EXPECT_EQ(pool.threads_created(), 3u);
   const auto deadline = std::chrono::steady_clock::now() + 20s;

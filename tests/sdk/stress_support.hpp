@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -30,6 +31,28 @@ class Overlap {
  private:
   std::atomic<int> running_{0};
   std::atomic<int> peak_{0};
+};
+
+// Holds every thread that calls wait() until open() is called; open for good after that. Tests
+// use it to keep tasks busy until the test has submitted them all. Any thread.
+class Gate {
+ public:
+  void wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return open_; });
+  }
+  void open() {
+    {
+      const std::lock_guard<std::mutex> lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
 };
 
 // Sleeps a random 0..max_micros µs: placed right before SDK entry points to shuffle the

@@ -34,14 +34,20 @@ const Event& first_invocation_completed(const TestResult& result) {
   throw std::logic_error("no InvocationCompleted in the history");
 }
 
-// A step inside a child context, as in the recorded crash histories.
+// A step inside a child context, as in the recorded crash histories. Its body really takes
+// `body_time` (zero: returns at once).
 Handler step_in_child(std::atomic<int>& runs,
-                      StepSemantics semantics = StepSemantics::AtLeastOncePerRetry) {
-  return [&runs, semantics](const Json&, DurableContext& ctx) -> Json {
+                      StepSemantics semantics = StepSemantics::AtLeastOncePerRetry,
+                      std::chrono::milliseconds body_time = std::chrono::milliseconds(0)) {
+  return [&runs, semantics, body_time](const Json&, DurableContext& ctx) -> Json {
     return ctx.run_in_child_context(
-        [&runs, semantics](DurableContext& child) {
-          return child.step([&runs](StepContext&) { return ++runs; }, "work",
-                            {.retry_strategy = retry_presets::none(), .step_semantics = semantics});
+        [&runs, semantics, body_time](DurableContext& child) {
+          return child.step(
+              [&runs, body_time](StepContext&) {
+                if (body_time.count() > 0) std::this_thread::sleep_for(body_time);
+                return ++runs;
+              },
+              "work", {.retry_strategy = retry_presets::none(), .step_semantics = semantics});
         },
         "child");
   };
@@ -98,18 +104,8 @@ TEST(StepCrash, TheBodysRealDurationDoesNotDecideWhatTheServiceSaw) {
   // The body really takes longer than the flush window (as a preempted thread on a loaded
   // machine would), but the fault says the crash came 10 ms in: the outcome is the short body's.
   std::atomic<int> runs{0};
-  DurableRunner runner([&runs](const Json&, DurableContext& ctx) -> Json {
-    return ctx.run_in_child_context(
-        [&runs](DurableContext& child) {
-          return child.step(
-              [&runs](StepContext&) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(250));
-                return ++runs;
-              },
-              "work", {.retry_strategy = retry_presets::none()});
-        },
-        "child");
-  });
+  DurableRunner runner(step_in_child(runs, StepSemantics::AtLeastOncePerRetry,
+                                     std::chrono::milliseconds(250)));
   runner.crash_during_step("work", Duration::from_milliseconds(10));
   const auto result = runner.run();
   ASSERT_THAT(result, Succeeded()) << result;
